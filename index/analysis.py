@@ -1,0 +1,191 @@
+"""Vietnamese text analysis for Whoosh.
+
+Vietnamese breaks naive search in four ways, and each has its own small step here:
+
+* typing tools emit decomposed Unicode (NFD) -> the tokenizer composes (NFC) before it splits,
+  since a regex over NFD text cuts ``Việt`` into ``vie`` + ``t``;
+* the tone mark of ``oa``, ``oe`` and ``uy`` sits on either vowel (``Hòa``/``Hoà``,
+  ``Thủy``/``Thuỷ``) -> :class:`ToneMarkFilter` moves it to one canonical vowel;
+* people type without diacritics, and ``đ`` is a letter Unicode does not decompose ->
+  :class:`FoldFilter` strips every mark and maps ``đ`` to ``d``;
+* document numbers (``25-NQ/TW``, ``16/CT-TTg``) are typed with any punctuation -> the tokenizer
+  splits them into their parts at consecutive positions, so every spelling is the same phrase.
+
+Canonical tone placement is the traditional ("old") style used by most of the Party and State
+press: in an open syllable the mark of ``oa``, ``oe``, ``uy`` goes on the first vowel
+(``hòa``, ``khỏe``, ``thủy``); everywhere else both styles agree.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from unidecode import unidecode
+from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
+
+TONE_MARKS = {
+    "\u0300": "huyền",
+    "\u0301": "sắc",
+    "\u0303": "ngã",
+    "\u0309": "hỏi",
+    "\u0323": "nặng",
+}
+_VOWELS = set("aăâeêioôơuưy")
+# Vowels whose quality mark claims the tone in a cluster (``ơ`` wins over ``ư`` in ``ươ``).
+_MARKED_VOWELS = "ơêâăôư"
+_SYLLABLE = re.compile(
+    r"^(?P<onset>qu|gi(?=[aăâeêoôơuưy])|[bcdđghklmnpqrstvx]*)"
+    r"(?P<nucleus>[aăâeêioôơuưy]+)(?P<coda>[cghmnpt]*)$"
+)
+_TOKEN = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _tone_vowel(nucleus: str, closed: bool) -> int:
+    """Index in ``nucleus`` of the vowel that carries the tone, in the canonical style."""
+    for mark in _MARKED_VOWELS:
+        if mark in nucleus:
+            return nucleus.rindex(mark) if mark == "ơ" else nucleus.index(mark)
+    if len(nucleus) == 3:
+        return 1
+    if len(nucleus) == 2:
+        return 1 if closed else 0
+    return 0
+
+
+@lru_cache(maxsize=65536)
+def place_tone(word: str) -> str:
+    """Put the tone mark of a lowercase syllable on its canonical vowel.
+
+    Words that are not one Vietnamese syllable (``café``, ``Kring``, numbers) come back as NFC,
+    unchanged.
+    """
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = [c for c in decomposed if c in TONE_MARKS]
+    if not tones:
+        return nfc(word)
+    bare = nfc("".join(c for c in decomposed if c not in TONE_MARKS))
+    match = _SYLLABLE.match(bare)
+    if not match:
+        return nfc(word)
+    start, nucleus = match.start("nucleus"), match.group("nucleus")
+    at = start + _tone_vowel(nucleus, closed=bool(match.group("coda")))
+    return nfc(bare[: at + 1] + tones[0] + bare[at + 1 :])
+
+
+@lru_cache(maxsize=65536)
+def fold(word: str) -> str:
+    """Strip every diacritic and map ``đ`` to ``d``: what a user types without accents.
+
+    Letters of other scripts that survive stripping are transliterated when a transliteration
+    exists, so a folded token is ASCII whenever it can be and never empty.
+    """
+    stripped = "".join(
+        c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c)
+    )
+    stripped = stripped.replace("đ", "d").replace("Đ", "D")
+    if stripped.isascii():
+        return stripped
+    ascii_form = unidecode(stripped).lower()
+    return ascii_form if ascii_form.isalnum() else nfc(stripped)
+
+
+def normalize(text: str) -> str:
+    """The exact view of a phrase: NFC, lowercase, canonical tone placement per word."""
+    return " ".join(place_tone(t) for t in nfc(text).lower().split())
+
+
+def fold_text(text: str) -> str:
+    """The folded view of a phrase, word by word."""
+    return " ".join(fold(t) for t in nfc(text).lower().split())
+
+
+def words(text: str) -> list[str]:
+    """The tokens of ``text`` as the tokenizer cuts them, before any filter."""
+    return _TOKEN.findall(nfc(text))
+
+
+class VietnameseTokenizer(Tokenizer):
+    """Syllables and numbers of NFC text; punctuation inside a document number splits it."""
+
+    def __eq__(self, other):
+        return self.__class__ is other.__class__
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        text = nfc(value)
+        if not tokenize:
+            token.original = token.text = text
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar, token.endchar = start_char, start_char + len(text)
+            yield token
+            return
+        for pos, match in enumerate(_TOKEN.finditer(text), start_pos):
+            token.text = match.group()
+            token.boost = 1.0
+            if keeporiginal:
+                token.original = token.text
+            token.stopped = False
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
+            yield token
+
+
+class ToneMarkFilter(Filter):
+    """Moves each syllable's tone mark to its canonical vowel (``hoà`` -> ``hòa``)."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = place_tone(token.text)
+            yield token
+
+
+class FoldFilter(Filter):
+    """Removes all diacritics and maps ``đ`` to ``d``; drops tokens that fold to nothing."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = fold(token.text)
+            if token.text:
+                yield token
+
+
+def ExactAnalyzer():
+    """Diacritics kept, so ``bầu`` and ``bấu`` stay apart."""
+    return VietnameseTokenizer() | LowercaseFilter() | ToneMarkFilter()
+
+
+def FoldedAnalyzer():
+    """What a query typed without diacritics meets: ``dang`` for ``Đảng``."""
+    return VietnameseTokenizer() | LowercaseFilter() | FoldFilter()
+
+
+def exact_tokens(text: str) -> list[str]:
+    return [t.text for t in ExactAnalyzer()(text)]
+
+
+def folded_tokens(text: str) -> list[str]:
+    return [t.text for t in FoldedAnalyzer()(text)]
