@@ -1,0 +1,265 @@
+"""The SQLite store: articles, URL states and crawl runs, written transactionally.
+
+Every change to an article bumps its ``seq`` from one counter, so the index can catch up with
+"everything after seq N" and a crash between store and index loses nothing: the index simply
+replays from its last seq.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from crawler.article import Article
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    published TEXT,
+    source TEXT NOT NULL DEFAULT '',
+    section TEXT NOT NULL DEFAULT '',
+    author TEXT NOT NULL DEFAULT '',
+    officials TEXT NOT NULL DEFAULT '[]',
+    content_hash TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'live',
+    capture TEXT,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    seq INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_seq ON articles(seq);
+CREATE TABLE IF NOT EXISTS urls (
+    url TEXT PRIMARY KEY,
+    site TEXT NOT NULL DEFAULT '',
+    http_status INTEGER,
+    etag TEXT,
+    last_modified TEXT,
+    fetched_at TEXT,
+    error TEXT,
+    article_id TEXT
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    site TEXT NOT NULL DEFAULT '',
+    started TEXT NOT NULL,
+    finished TEXT,
+    outcome TEXT,
+    counts TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+ARTICLE_COLUMNS = "id, url, title, body, published, source, section, author, officials"
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def content_hash(article: Article) -> str:
+    data = article.to_dict()
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+class Store:
+    """One SQLite database in the data dir; safe to share between a crawler and readers (WAL)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+
+    @classmethod
+    def in_data_dir(cls, data_dir: str | Path) -> Store:
+        return cls(Path(data_dir) / "store.sqlite")
+
+    def close(self):
+        self.db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All-or-nothing: a kill inside leaves the store as it was before."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _next_seq(self) -> int:
+        row = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()
+        return row[0]
+
+    # -- articles ---------------------------------------------------------------------------
+
+    def save_article(self, article: Article, capture: str | None = None) -> str:
+        """Insert or update by id; returns ``new``, ``updated`` or ``unchanged``.
+
+        Call inside :meth:`transaction` together with the URL state, so that a page is either
+        fully recorded or not at all.
+        """
+        digest = content_hash(article)
+        row = self.db.execute(
+            "SELECT content_hash, status FROM articles WHERE id = ?", (article.id,)
+        ).fetchone()
+        stamp = now()
+        if row is not None and row["content_hash"] == digest and row["status"] == "live":
+            self.db.execute(
+                "UPDATE articles SET last_seen = ?, capture = COALESCE(?, capture) WHERE id = ?",
+                (stamp, capture, article.id),
+            )
+            return "unchanged"
+        values = article.to_dict()
+        values["officials"] = json.dumps(values["officials"], ensure_ascii=False)
+        params = [values[k] for k in ARTICLE_COLUMNS.split(", ")]
+        if row is None:
+            self.db.execute(
+                f"INSERT INTO articles ({ARTICLE_COLUMNS}, content_hash, capture, first_seen,"
+                " last_seen, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [*params, digest, capture, stamp, stamp, self._next_seq()],
+            )
+            return "new"
+        assignments = ", ".join(f"{k} = ?" for k in ARTICLE_COLUMNS.split(", ")[1:])
+        self.db.execute(
+            f"UPDATE articles SET {assignments}, content_hash = ?, capture = COALESCE(?, capture),"
+            " status = 'live', last_seen = ?, seq = ? WHERE id = ?",
+            [*params[1:], digest, capture, stamp, self._next_seq(), article.id],
+        )
+        return "updated"
+
+    def mark_gone(self, article_id: str) -> bool:
+        """The site no longer serves it; the archive keeps it, marked as such."""
+        cursor = self.db.execute(
+            "UPDATE articles SET status = 'gone', seq = ? WHERE id = ? AND status != 'gone'",
+            (self._next_seq(), article_id),
+        )
+        return cursor.rowcount > 0
+
+    def article(self, article_id: str) -> Article | None:
+        row = self.db.execute(
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return _article(row) if row else None
+
+    def article_meta(self, article_id: str) -> dict | None:
+        """Archive facts beside the text: status, capture reference, first and last seen."""
+        row = self.db.execute(
+            "SELECT status, capture, first_seen, last_seen FROM articles WHERE id = ?",
+            (article_id,),
+        ).fetchone()
+        return dict(row) if row else None
+
+    def article_id_for_url(self, url: str) -> str | None:
+        row = self.db.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()
+        return row["id"] if row else None
+
+    def changes_since(self, seq: int, batch: int = 1000) -> Iterator[tuple[int, Article, str]]:
+        """``(seq, article, status)`` in seq order: what the index has not seen yet."""
+        while True:
+            rows = self.db.execute(
+                f"SELECT {ARTICLE_COLUMNS}, status, seq FROM articles WHERE seq > ?"
+                " ORDER BY seq LIMIT ?",
+                (seq, batch),
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield row["seq"], _article(row), row["status"]
+            seq = rows[-1]["seq"]
+
+    def captures(self) -> Iterator[tuple[str, str, str]]:
+        """``(article id, url, capture reference)`` for re-extraction from the raw responses."""
+        rows = self.db.execute(
+            "SELECT id, url, capture FROM articles WHERE capture IS NOT NULL ORDER BY seq"
+        )
+        yield from ((r["id"], r["url"], r["capture"]) for r in rows)
+
+    def count_articles(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+    def max_seq(self) -> int:
+        return self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0]
+
+    # -- URL states -------------------------------------------------------------------------
+
+    def url_state(self, url: str) -> dict | None:
+        row = self.db.execute("SELECT * FROM urls WHERE url = ?", (url,)).fetchone()
+        return dict(row) if row else None
+
+    def record_url(self, url: str, site: str = "", **fields) -> None:
+        """Remember what the last fetch of ``url`` said (status, validators, error, article)."""
+        fields = {"site": site, "fetched_at": now(), **fields}
+        names = ", ".join(fields)
+        marks = ", ".join("?" for _ in fields)
+        updates = ", ".join(f"{k} = excluded.{k}" for k in fields)
+        self.db.execute(
+            f"INSERT INTO urls (url, {names}) VALUES (?, {marks})"
+            f" ON CONFLICT(url) DO UPDATE SET {updates}",
+            [url, *fields.values()],
+        )
+
+    def site_article_urls(self, site: str) -> dict[str, str]:
+        """URL -> article id of live articles first found under ``site``."""
+        rows = self.db.execute(
+            "SELECT u.url, u.article_id FROM urls u JOIN articles a ON a.id = u.article_id"
+            " WHERE u.site = ? AND a.status = 'live'",
+            (site,),
+        )
+        return {r["url"]: r["article_id"] for r in rows}
+
+    # -- crawl runs -------------------------------------------------------------------------
+
+    def start_run(self, site: str = "") -> int:
+        cursor = self.db.execute(
+            "INSERT INTO runs (site, started) VALUES (?, ?)", (site, now())
+        )
+        return cursor.lastrowid
+
+    def finish_run(self, run_id: int, outcome: str, counts: dict) -> None:
+        self.db.execute(
+            "UPDATE runs SET finished = ?, outcome = ?, counts = ? WHERE id = ?",
+            (now(), outcome, json.dumps(counts, ensure_ascii=False), run_id),
+        )
+
+    def runs(self, limit: int = 20) -> list[dict]:
+        rows = self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
+        return [{**dict(r), "counts": json.loads(r["counts"])} for r in rows]
+
+    # -- small settings ---------------------------------------------------------------------
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row["value"] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+
+def _article(row: sqlite3.Row) -> Article:
+    values = {k: row[k] for k in ARTICLE_COLUMNS.split(", ")}
+    values["officials"] = json.loads(values["officials"])
+    return Article(**values)
+

@@ -1,0 +1,181 @@
+"""Keeps the Whoosh index in step with the store, and rebuilds it without a moment of downtime.
+
+The index lives in generations under ``DATA/index/``: ``CURRENT`` names the live one. An update
+writes into the live generation; a rebuild writes a new one and swaps ``CURRENT`` with an atomic
+rename, so a kill at any moment leaves a working index, old or new. Each generation remembers
+the last store ``seq`` it holds, so an interrupted update replays from there (updates are by
+unique id, so replaying twice changes nothing).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from crawler.store import Store
+from index.schema import build_schema, document
+
+CURRENT = "CURRENT"
+SEQ_FILE = "vnsearch-seq"
+
+
+class IndexLockedError(RuntimeError):
+    """Another process holds the index for writing."""
+
+
+@dataclass
+class IndexStats:
+    indexed: int = 0
+    generation: str = ""
+
+
+def index_root(data_dir: str | Path) -> Path:
+    return Path(data_dir) / "index"
+
+
+def current_generation(data_dir: str | Path) -> Path | None:
+    root = index_root(data_dir)
+    try:
+        name = (root / CURRENT).read_text().strip()
+    except FileNotFoundError:
+        return None
+    return root / name
+
+
+def open_index(data_dir: str | Path) -> whoosh_index.Index:
+    """The live index for reading; an empty one is created on first use."""
+    generation = current_generation(data_dir)
+    if generation is not None and whoosh_index.exists_in(generation):
+        return whoosh_index.open_dir(str(generation))
+    with writer_lock(data_dir):
+        return _live_index(data_dir)
+
+
+def _live_index(data_dir: str | Path) -> whoosh_index.Index:
+    """The live index for a caller that holds the writer lock."""
+    generation = current_generation(data_dir)
+    if generation is None or not whoosh_index.exists_in(generation):
+        generation = _new_generation(data_dir)
+        _swap_to(data_dir, generation)
+    return whoosh_index.open_dir(str(generation))
+
+
+@contextmanager
+def writer_lock(data_dir: str | Path, wait: float = 30.0) -> Iterator[None]:
+    """One writer at a time; the lock dies with its process, so a kill never leaves it behind."""
+    root = index_root(data_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / "writer.lock", "a+") as handle:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexLockedError(
+                        f"another vnsearch process is writing the index in {root}; "
+                        "wait for it to finish (or stop it) and run the command again"
+                    ) from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def update(store: Store, data_dir: str | Path, batch: int = 5000, wait: float = 30.0) -> IndexStats:
+    """Index every store change the live generation has not seen, committing in batches."""
+    with writer_lock(data_dir, wait):
+        ix = _live_index(data_dir)
+        generation = Path(ix.storage.folder)
+        count = _write(ix, store.changes_since(_read_seq(generation)), generation, batch)
+        return IndexStats(indexed=count, generation=generation.name)
+
+
+def rebuild(store: Store, data_dir: str | Path, procs: int = 1, wait: float = 30.0) -> IndexStats:
+    """Build a fresh generation from the whole store, then swap it in atomically."""
+    with writer_lock(data_dir, wait):
+        previous = current_generation(data_dir)
+        generation = _new_generation(data_dir)
+        ix = whoosh_index.open_dir(str(generation))
+        count = _write(ix, store.changes_since(0), generation, batch=0, procs=procs)
+        _swap_to(data_dir, generation)
+        _remove_old_generations(data_dir, keep={generation.name, getattr(previous, "name", "")})
+        return IndexStats(indexed=count, generation=generation.name)
+
+
+def _write(ix, changes, generation: Path, batch: int, procs: int = 1) -> int:
+    """``batch`` > 0 commits every ``batch`` documents; 0 commits once at the end."""
+    count, last_seq = 0, None
+    writer = _writer(ix, procs)
+    for seq, article, status in changes:
+        writer.update_document(**document(article, status))
+        count, last_seq = count + 1, seq
+        if batch and count % batch == 0:
+            writer.commit()
+            _write_seq(generation, last_seq)
+            writer = _writer(ix, procs)
+    writer.commit()
+    if last_seq is not None:
+        _write_seq(generation, last_seq)
+    return count
+
+
+def _writer(ix, procs: int):
+    if procs > 1:
+        return ix.writer(procs=procs, limitmb=256, multisegment=True)
+    return ix.writer(limitmb=256)
+
+
+def _new_generation(data_dir: str | Path) -> Path:
+    generation = index_root(data_dir) / f"gen-{time.time_ns()}"
+    generation.mkdir(parents=True)
+    whoosh_index.create_in(str(generation), build_schema())
+    return generation
+
+
+def _swap_to(data_dir: str | Path, generation: Path) -> None:
+    root = index_root(data_dir)
+    _atomic_write(root / CURRENT, generation.name)
+
+
+def _remove_old_generations(data_dir: str | Path, keep: set[str]) -> None:
+    """Drop all but ``keep`` (the new and the previous live one, which a reader may still
+    serve from); this also clears what a killed rebuild left half-written."""
+    for old in index_root(data_dir).glob("gen-*"):
+        if old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _read_seq(generation: Path) -> int:
+    try:
+        return int((generation / SEQ_FILE).read_text())
+    except (FileNotFoundError, ValueError):
+        return 0
+
+
+def _write_seq(generation: Path, seq: int) -> None:
+    _atomic_write(generation / SEQ_FILE, str(seq))
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
