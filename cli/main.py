@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 
 import click
 
+from cli import terminal
 from crawler.store import Store
 from index import writer
+from search.engine import SORTS, Engine, SearchError, SearchRequest
+from search.filters import Filters
 
 
 def data_dir_option(command):
@@ -37,7 +41,7 @@ def friendly_errors(command):
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except writer.IndexLockedError as error:
+        except (writer.IndexLockedError, SearchError) as error:
             raise click.ClickException(str(error)) from None
 
     return wrapper
@@ -62,3 +66,33 @@ def index_command(data_dir: Path, rebuild: bool, wait: float):
         else:
             stats = writer.update(store, data_dir, wait=wait)
     click.echo(f"indexed {stats.indexed} article(s) into {stats.generation}")
+
+
+@main.command("search")
+@click.argument("query", required=False, default="")
+@click.option("--official", "officials", multiple=True, help="Only articles naming this official.")
+@click.option("--source", help="Only this source (site name or host).")
+@click.option("--section", help="Only this section.")
+@click.option("--from", "date_from", help="From this date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--to", "date_to", help="Up to this date, inclusive.")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--limit", default=10, show_default=True, help="Hits per page (1-100).")
+@click.option("--page", default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the API's response object.")
+@data_dir_option
+@friendly_errors
+def search_command(data_dir, query, officials, source, section, date_from, date_to, sort,
+                   limit, page, as_json):
+    """Search the archive: words, "phrases", OR, -word, prefix*, title: and official:."""
+    request = SearchRequest(
+        q=query,
+        filters=Filters(list(officials), source, section, date_from, date_to),
+        sort=sort,
+        page=page,
+        page_size=limit,
+    )
+    response = Engine(data_dir).search(request)
+    if as_json:
+        click.echo(json.dumps(response, ensure_ascii=False, indent=2))
+    else:
+        click.echo(terminal.render(response))

@@ -1,0 +1,44 @@
+"""Search results as a person reads them in a terminal."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import click
+
+_MARK = re.compile(r"<mark>(.*?)</mark>")
+
+
+def _highlight(snippet: str) -> str:
+    return unescape(_MARK.sub(lambda m: click.style(m.group(1), bold=True, fg="yellow"), snippet))
+
+
+def render(response: dict) -> str:
+    lines = []
+    total, page, size = response["total"], response["page"], response["page_size"]
+    if response.get("repaired"):
+        lines.append(f"Searched for: {response['searched']}")
+    if response.get("fallback"):
+        lines.append("No article has every word; showing articles with any of them.")
+    first = (page - 1) * size + 1
+    shown = f"{first}-{first + len(response['hits']) - 1} of " if response["hits"] else ""
+    lines.append(f"{shown}{total} article(s)")
+    for hit in response["hits"]:
+        date = (hit["published"] or "")[:10]
+        lines.append("")
+        lines.append(click.style(hit["title"], bold=True))
+        lines.append(" · ".join(filter(None, [date, hit["source"], hit["section"]])))
+        names = ", ".join(o["name"] for o in hit["officials"])
+        if names:
+            lines.append(f"Officials: {names}")
+        if hit["snippet"]:
+            lines.append(_highlight(hit["snippet"]))
+        lines.append(click.style(hit["url"], dim=True))
+    for facet in ("year", "source", "section", "officials"):
+        values = response["facets"].get(facet) or []
+        if values:
+            counts = ", ".join(f"{v['value']} ({v['count']})" for v in values[:8])
+            lines.append("")
+            lines.append(f"{facet}: {counts}")
+    return "\n".join(lines)

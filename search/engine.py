@@ -1,0 +1,197 @@
+"""The search service the CLI and the web app share: one object per data dir.
+
+Searchers are reused across requests (one per thread, since Whoosh readers are not
+thread-safe) and refreshed only when the index changed; facet columns and the officials
+directory are read once per index generation.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from whoosh import query as wq
+
+from index.officials import canonical_name
+from index.writer import current_generation, open_index
+from search import filters as search_filters
+from search import query as search_query
+from search.facets import FacetCache
+from search.filters import FilterError, Filters
+from search.officials import OfficialsDirectory, profile
+from search.snippets import snippet
+
+SORTS = ("relevance", "newest", "oldest")
+MAX_PAGE_SIZE = 100
+MAX_PAGE = 1000
+LOCAL_OFFSET = "+07:00"
+
+
+class SearchError(ValueError):
+    """A request the engine cannot answer; the message says what to change."""
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    filters: Filters = field(default_factory=Filters)
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = 10
+    top_officials: int = 20
+
+    def validate(self) -> None:
+        if self.sort not in SORTS:
+            raise SearchError(f"sort must be one of {', '.join(SORTS)}")
+        if not 1 <= self.page_size <= MAX_PAGE_SIZE:
+            raise SearchError(f"page_size must be between 1 and {MAX_PAGE_SIZE}")
+        if not 1 <= self.page <= MAX_PAGE:
+            raise SearchError(f"page must be between 1 and {MAX_PAGE}")
+
+
+def published_iso(value) -> str | None:
+    return value.isoformat() + LOCAL_OFFSET if isinstance(value, datetime) else None
+
+
+class Engine:
+    def __init__(self, data_dir: str | Path):
+        self.data_dir = Path(data_dir)
+        self._local = threading.local()
+        self._facets = FacetCache()
+        self._officials_lock = threading.Lock()
+        self._officials: tuple[object, OfficialsDirectory] | None = None
+
+    # -- the reader ---------------------------------------------------------------------------
+
+    def searcher(self):
+        """This thread's searcher, reopened after a rebuild and refreshed after an update."""
+        generation = current_generation(self.data_dir)
+        held = getattr(self._local, "held", None)
+        if held is None or held[0] != generation:
+            if held is not None:
+                held[1].close()
+            held = (generation, open_index(self.data_dir).searcher())
+            self._local.held = held
+        elif not held[1].up_to_date():
+            held = (generation, held[1].refresh())
+            self._local.held = held
+        return held[1]
+
+    def _key(self, searcher):
+        return (str(current_generation(self.data_dir)), searcher.reader().generation())
+
+    def officials_directory(self, searcher=None) -> OfficialsDirectory:
+        searcher = searcher or self.searcher()
+        key = self._key(searcher)
+        with self._officials_lock:
+            if self._officials is None or self._officials[0] != key:
+                self._officials = (key, OfficialsDirectory.read(searcher.reader()))
+            return self._officials[1]
+
+    # -- search -------------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> dict:
+        request.validate()
+        searcher = self.searcher()
+        parsed = search_query.parse(request.q)
+        officials = self.officials_directory(searcher)
+        try:
+            narrow = search_filters.to_whoosh(request.filters, officials.by_key)
+        except FilterError as error:
+            raise SearchError(str(error)) from None
+        scored, docs, fallback = self._match(searcher, parsed, narrow)
+        columns = self._facets.get(searcher.reader(), self._key(searcher))
+        sort = request.sort if not parsed.empty else (
+            "newest" if request.sort == "relevance" else request.sort
+        )
+        wanted = request.page * request.page_size
+        if sort == "relevance":
+            results = searcher.search(scored, filter=docs, limit=wanted)
+            page = [(hit.docnum, hit.score) for hit in results][wanted - request.page_size :]
+        else:
+            ordered = columns.by_date(docs, wanted, newest=sort == "newest")
+            page = [(docnum, None) for docnum in ordered[wanted - request.page_size :]]
+        terms = search_query.highlight_terms(parsed)
+        prefixes = tuple(search_query.prefixes(parsed))
+        return {
+            "query": request.q,
+            "searched": parsed.searched,
+            "repaired": parsed.repaired,
+            "fallback": fallback,
+            "total": len(docs),
+            "page": request.page,
+            "page_size": request.page_size,
+            "sort": sort,
+            "hits": [
+                self._hit(searcher.stored_fields(d), score, terms, prefixes) for d, score in page
+            ],
+            "facets": columns.count(
+                docs, request.top_officials, months=_one_year(request.filters)
+            ),
+        }
+
+    def _match(self, searcher, parsed, narrow):
+        """(scored query, matching docnums, fallback); AND first, any word if AND finds none."""
+        if parsed.empty:
+            scored = wq.Every()
+            return scored, self._docs(searcher, scored, narrow), None
+        scored = search_query.to_whoosh(parsed, searcher.reader())
+        docs = self._docs(searcher, scored, narrow)
+        if docs or len(parsed.groups) < 2:
+            return scored, docs, None
+        scored = search_query.to_whoosh(parsed, searcher.reader(), any_group=True)
+        return scored, self._docs(searcher, scored, narrow), "any"
+
+    @staticmethod
+    def _docs(searcher, scored, narrow) -> set[int]:
+        combined = wq.And([scored, narrow]) if narrow is not None else scored
+        return set(searcher.docs_for_query(combined))
+
+    def _hit(self, fields: dict, score, terms, prefixes) -> dict:
+        hit = _article(fields)
+        body = hit.pop("body")
+        hit["snippet"] = snippet(body, terms, prefixes)
+        hit["score"] = round(score, 4) if score is not None else None
+        return hit
+
+    # -- single records -----------------------------------------------------------------------
+
+    def article(self, article_id: str) -> dict | None:
+        fields = self.searcher().document(id=article_id)
+        return _article(fields) if fields else None
+
+    def officials(self, prefix: str = "", limit: int = 20) -> list[dict]:
+        return self.officials_directory().complete(prefix, limit)
+
+    def official_profile(self, name: str) -> dict | None:
+        searcher = self.searcher()
+        directory = self.officials_directory(searcher)
+        names = search_filters.resolve_official(name, directory.by_key)
+        if not names:
+            return None
+        best = canonical_name(name) if canonical_name(name) in names else names[0]
+        return profile(searcher, best, published_iso)
+
+
+def _article(fields: dict) -> dict:
+    return {
+        "id": fields["id"],
+        "url": fields.get("url", ""),
+        "title": fields.get("title", ""),
+        "published": published_iso(fields.get("published")),
+        "source": fields.get("source", ""),
+        "section": fields.get("section", ""),
+        "author": fields.get("author", ""),
+        "status": fields.get("status", "live"),
+        "officials": json.loads(fields.get("officials_data") or "[]"),
+        "body": fields.get("body", ""),
+    }
+
+
+def _one_year(filters: Filters) -> bool:
+    """Month counts make sense once the date range is inside one year."""
+    start, stop = filters.date_from, filters.date_to
+    return bool(start and stop and start[:4] == stop[:4])

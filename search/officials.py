@@ -1,0 +1,73 @@
+"""Officials across the archive: who is mentioned how often, autocomplete, and profiles."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from whoosh import query as wq
+
+from index.analysis import fold_text
+from index.officials import name_key
+
+
+@dataclass
+class OfficialsDirectory:
+    """Every canonical name with its article count, for one reader generation."""
+
+    counts: dict[str, int]
+    by_key: dict[str, list[str]]
+
+    @classmethod
+    def read(cls, reader) -> OfficialsDirectory:
+        counts, by_key = {}, defaultdict(list)
+        for term in reader.lexicon("officials"):
+            name = term.decode("utf-8")
+            counts[name] = reader.doc_frequency("officials", name)
+            by_key[name_key(name)].append(name)
+        return cls(counts, dict(by_key))
+
+    def complete(self, prefix: str = "", limit: int = 20) -> list[dict]:
+        """Names whose accentless form, or one of its words, starts with the typed prefix."""
+        typed = fold_text(prefix)
+        found = [
+            name
+            for name in self.counts
+            if not typed
+            or name_key(name).startswith(typed)
+            or f" {typed}" in f" {name_key(name)}"
+        ]
+        found.sort(key=lambda n: (-self.counts[n], n))
+        return [{"name": n, "count": self.counts[n]} for n in found[:limit]]
+
+
+def profile(searcher, name: str, published_iso) -> dict:
+    """Positions over time (first and last dates), articles per year, co-mentioned officials."""
+    positions: dict[str, list[str]] = {}
+    years: Counter = Counter()
+    others: Counter = Counter()
+    hits = searcher.search(wq.Term("officials", name), limit=None, sortedby="published")
+    for hit in hits:
+        date = published_iso(hit.get("published"))
+        if date:
+            years[date[:4]] += 1
+        for official in json.loads(hit.get("officials_data") or "[]"):
+            if official["name"] != name:
+                others[official["name"]] += 1
+                continue
+            for position in official["positions"]:
+                seen = positions.setdefault(position, [date, date])
+                if date:
+                    seen[0] = min(filter(None, [seen[0], date]))
+                    seen[1] = max(filter(None, [seen[1], date]))
+    return {
+        "name": name,
+        "count": len(hits),
+        "positions": [
+            {"position": p, "first": first, "last": last}
+            for p, (first, last) in sorted(positions.items(), key=lambda kv: kv[1][0] or "")
+        ],
+        "years": [{"value": y, "count": years[y]} for y in sorted(years)],
+        "co_mentioned": [{"name": n, "count": c} for n, c in others.most_common(20)],
+    }
