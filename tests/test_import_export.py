@@ -1,0 +1,80 @@
+"""`vnsearch import` and `vnsearch export` through the real command, on a temp data dir."""
+
+import json
+
+from click.testing import CliRunner
+
+from cli.main import main
+
+GOOD = {
+    "id": "a1",
+    "url": "http://127.0.0.1:9/tin-tuc/a1.html",
+    "title": "Hội nghị Ban Chấp hành Đảng bộ tỉnh",
+    "published": "2019-05-15T19:35:00+07:00",
+    "source": "tinhuy",
+    "section": "Xây dựng Đảng",
+    "author": "Tú Quyên",
+    "officials": [
+        {"name": "Nguyễn Văn Hoà", "positions": ["Bí thư Tỉnh ủy"]},
+        {"name": "Nguyễn Văn Hòa", "positions": ["Chủ tịch HĐND tỉnh"]},
+    ],
+    "body": "Đồng chí Nguyễn Văn Hoà - Bí thư Tỉnh ủy chủ trì hội nghị.",
+}
+
+
+def invoke(tmp_path, *args):
+    result = CliRunner().invoke(main, [*args, "--data-dir", str(tmp_path / "data")])
+    return result
+
+
+def write_lines(path, lines):
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def test_bad_lines_are_reported_with_numbers_and_good_ones_kept(tmp_path):
+    path = write_lines(tmp_path / "in.jsonl", [
+        json.dumps(GOOD, ensure_ascii=False),
+        "{not json",
+        json.dumps({**GOOD, "id": "a2", "url": "http://127.0.0.1:9/b", "title": ""}),
+        json.dumps({**GOOD, "id": "a3", "url": "http://127.0.0.1:9/c", "published": "hôm qua"}),
+        json.dumps({**GOOD, "id": "a4", "url": GOOD["url"]}),
+        json.dumps({**GOOD, "id": "a5", "url": "http://127.0.0.1:9/e", "officials": ["x"]}),
+    ])
+    result = invoke(tmp_path, "import", path)
+    assert result.exit_code == 0, result.output
+    assert "1 new, 0 updated, 0 unchanged, 5 bad line(s)" in result.output
+    for number in (2, 3, 4, 5, 6):
+        assert f"in.jsonl:{number}: skipped" in result.output
+
+
+def test_import_twice_changes_nothing_and_export_round_trips(tmp_path):
+    path = write_lines(tmp_path / "in.jsonl", [json.dumps(GOOD, ensure_ascii=False)])
+    assert "1 new" in invoke(tmp_path, "import", path).output
+    assert "0 new, 0 updated, 1 unchanged" in invoke(tmp_path, "import", path).output
+    exported = invoke(tmp_path, "export").stdout.splitlines()[0]
+    obj = json.loads(exported)
+    assert list(obj) == ["id", "url", "title", "published", "source", "section", "author",
+                         "officials", "body"]
+    assert obj["officials"] == [
+        {"name": "Nguyễn Văn Hòa", "positions": ["Bí thư Tỉnh ủy", "Chủ tịch HĐND tỉnh"]}
+    ]
+    reimport = write_lines(tmp_path / "again.jsonl", [exported])
+    assert "0 new, 1 updated" in invoke(tmp_path, "import", reimport).output
+    search = invoke(tmp_path, "search", "nguyen van hoa", "--json")
+    assert json.loads(search.stdout)["total"] == 1
+
+
+def test_csv_export_has_a_header_and_one_row_an_article(tmp_path):
+    path = write_lines(tmp_path / "in.jsonl", [json.dumps(GOOD, ensure_ascii=False)])
+    invoke(tmp_path, "import", path)
+    out = tmp_path / "out.csv"
+    assert invoke(tmp_path, "export", "--format", "csv", "-o", str(out)).exit_code == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "id,url,title,published,source,section,author,officials,body"
+    assert len(lines) == 2 and "Nguyễn Văn Hòa" in lines[1]
+
+
+def test_missing_file_is_a_one_line_error(tmp_path):
+    result = invoke(tmp_path, "import", str(tmp_path / "nope.jsonl"))
+    assert result.exit_code != 0 and "does not exist" in result.output
