@@ -24,7 +24,9 @@ _ISO = re.compile(
     r"(?:[T ](?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,]\d+)?)?"
     r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?)?(?!\d)"
 )
-_NUMERIC = re.compile(r"(?<!\d)(?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4})(?!\d)")
+_NUMERIC = re.compile(
+    r"(?<!\d)(?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4})(?!\d)"
+)
 _WORDED = re.compile(
     r"(?<!\d)(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s*,?\s*(?:năm\s+)?(?P<y>\d{4})(?!\d)",
     re.IGNORECASE,
@@ -37,8 +39,13 @@ _TIME_AFTER = re.compile(rf"{_GLUE}(?:(?:vào\s+)?lúc)?{_GLUE}{_TIME}(?!\d)", r
 _TIME_BEFORE = re.compile(rf"(?<!\d){_TIME}{_GLUE}(?:ngày)?{_GLUE}$", re.IGNORECASE)
 
 _META_KEYS = {
-    "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
-    "dc.date.issued", "dcterms.created",
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "dc.date.issued",
+    "dcterms.created",
 }
 _ARTICLE_TYPES = {"newsarticle", "article", "reportagenews", "blogposting", "analysisnewsarticle"}
 
@@ -74,7 +81,8 @@ def _metadata_values(soup: BeautifulSoup) -> Iterator[str]:
         if key in _META_KEYS:
             yield tag.get("content") or tag.get("datetime") or tag.get_text(" ")
     for tag in soup.find_all("time", datetime=True):
-        yield tag["datetime"]
+        if not tag.find_parent(["a", "li"]):  # one in a list or a link dates another article
+            yield tag["datetime"]
 
 
 def _json_ld_dates(script: str) -> Iterator[str]:
@@ -133,7 +141,12 @@ def _printed_date(match: re.Match, text: str) -> str | None:
 def _build(year, month, day, hour, minute, second) -> datetime | None:
     try:
         stamp = datetime(
-            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
+            int(year),
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
             tzinfo=VIETNAM,
         )
     except ValueError:

@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from whoosh import query as wq
-
 from index.officials import canonical_name
 from index.writer import current_generation, open_index
 from search import filters as search_filters
+from search import matching, ranking
 from search import query as search_query
 from search.facets import FacetCache
 from search.filters import FilterError, Filters
@@ -98,19 +97,18 @@ class Engine:
         searcher = self.searcher()
         parsed = search_query.parse(request.q)
         officials = self.officials_directory(searcher)
+        columns = self._facets.get(searcher.reader(), self._key(searcher))
         try:
-            narrow = search_filters.to_whoosh(request.filters, officials.by_key)
+            allowed = matching.filter_docs(searcher, request.filters, officials.by_key, columns)
         except FilterError as error:
             raise SearchError(str(error)) from None
-        scored, docs, fallback = self._match(searcher, parsed, narrow)
-        columns = self._facets.get(searcher.reader(), self._key(searcher))
+        docs, fallback = self._match(searcher, parsed, allowed)
         sort = request.sort if not parsed.empty else (
             "newest" if request.sort == "relevance" else request.sort
         )
         wanted = request.page * request.page_size
         if sort == "relevance":
-            results = searcher.search(scored, filter=docs, limit=wanted)
-            page = [(hit.docnum, hit.score) for hit in results][wanted - request.page_size :]
+            page = ranking.ranked(searcher, parsed, docs, wanted)[wanted - request.page_size :]
         else:
             ordered = columns.by_date(docs, wanted, newest=sort == "newest")
             page = [(docnum, None) for docnum in ordered[wanted - request.page_size :]]
@@ -133,22 +131,18 @@ class Engine:
             ),
         }
 
-    def _match(self, searcher, parsed, narrow):
-        """(scored query, matching docnums, fallback); AND first, any word if AND finds none."""
-        if parsed.empty:
-            scored = wq.Every()
-            return scored, self._docs(searcher, scored, narrow), None
-        scored = search_query.to_whoosh(parsed, searcher.reader())
-        docs = self._docs(searcher, scored, narrow)
-        if docs or len(parsed.groups) < 2:
-            return scored, docs, None
-        scored = search_query.to_whoosh(parsed, searcher.reader(), any_group=True)
-        return scored, self._docs(searcher, scored, narrow), "any"
-
     @staticmethod
-    def _docs(searcher, scored, narrow) -> set[int]:
-        combined = wq.And([scored, narrow]) if narrow is not None else scored
-        return set(searcher.docs_for_query(combined))
+    def _match(searcher, parsed, allowed) -> tuple[set[int], str | None]:
+        """Matching docnums and the fallback used: every word first, any word if none has all."""
+        if parsed.empty:
+            return (allowed if allowed is not None else matching.live_docs(searcher)), None
+        for any_group, fallback in ((False, None), (True, "any")):
+            docs = matching.query_docs(searcher, parsed, any_group)
+            if allowed is not None:
+                docs &= allowed
+            if docs or len(parsed.groups) < 2:
+                return docs, fallback
+        return docs, fallback
 
     def _hit(self, fields: dict, score, terms, prefixes) -> dict:
         hit = _article(fields)

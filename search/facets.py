@@ -7,6 +7,7 @@ a list lookup a document.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import threading
 from collections import Counter
@@ -22,6 +23,7 @@ class FacetColumns:
     columns: dict[str, list]
     published: list[int]
     officials: list[tuple[str, ...]]
+    by_published: list[tuple[int, int]]  # (published, docnum), sorted: date ranges by bisection
 
     @classmethod
     def read(cls, reader) -> FacetColumns:
@@ -33,7 +35,13 @@ class FacetColumns:
             name = term.decode("utf-8")
             for docnum in reader.postings("officials", term).all_ids():
                 officials[docnum].append(name)
-        return cls(columns, published, [tuple(names) for names in officials])
+        by_published = sorted((value, d) for d, value in enumerate(published) if value)
+        return cls(columns, published, [tuple(names) for names in officials], by_published)
+
+    def published_between(self, low: int, high: int) -> set[int]:
+        start = bisect.bisect_left(self.by_published, (low, -1))
+        stop = bisect.bisect_right(self.by_published, (high, float("inf")))
+        return {docnum for _, docnum in self.by_published[start:stop]}
 
     def count(self, docs, top_officials: int = 20, months: bool = False) -> dict:
         result = {

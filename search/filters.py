@@ -11,8 +11,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from whoosh import query as wq
-
 from index.analysis import nfc
 from index.officials import canonical_name, name_key
 
@@ -33,6 +31,14 @@ class Filters:
 
     def is_empty(self) -> bool:
         return not (self.officials or self.source or self.section or self.date_from or self.date_to)
+
+
+def date_range(filters: Filters) -> tuple[datetime | None, datetime | None]:
+    start = parse_date(filters.date_from, end=False) if filters.date_from else None
+    stop = parse_date(filters.date_to, end=True) if filters.date_to else None
+    if start and stop and start > stop:
+        raise FilterError("the 'from' date is after the 'to' date")
+    return start, stop
 
 
 def parse_date(value: str, end: bool) -> datetime:
@@ -62,23 +68,3 @@ def resolve_official(name: str, known: dict[str, list[str]]) -> list[str]:
     if canonical in candidates:
         return [canonical]
     return candidates
-
-
-def to_whoosh(filters: Filters, officials_by_key: dict[str, list[str]]) -> wq.Query | None:
-    parts = []
-    for official in filters.officials:
-        names = resolve_official(official, officials_by_key)
-        parts.append(wq.Or([wq.Term("officials", n) for n in names]) if names else wq.NullQuery)
-    if filters.source:
-        parts.append(wq.Term("source", filters.source))
-    if filters.section:
-        parts.append(wq.Term("section", filters.section))
-    if filters.date_from or filters.date_to:
-        start = parse_date(filters.date_from, end=False) if filters.date_from else None
-        stop = parse_date(filters.date_to, end=True) if filters.date_to else None
-        if start and stop and start > stop:
-            raise FilterError("the 'from' date is after the 'to' date")
-        parts.append(wq.DateRange("published", start, stop))
-    if not parts:
-        return None
-    return wq.And(parts) if len(parts) > 1 else parts[0]

@@ -25,7 +25,6 @@ FIELD_VIEWS = {
 }
 FIELD_ALIASES = {"title": "title", "body": "body", "official": "official", "officials": "official"}
 EXACT_BOOST = 3.0
-PROXIMITY_BOOST = 2.0
 PREFIX_EXPANSION = 64
 _LEXEME = re.compile(r'(?P<neg>-?)(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+))')
 
@@ -137,17 +136,10 @@ def _clause(match: re.Match) -> Clause | None:
 # -- Whoosh queries -------------------------------------------------------------------------
 
 
-def to_whoosh(parsed: ParsedQuery, reader, any_group: bool = False) -> wq.Query:
-    """All groups required (or any, for the fallback), exclusions removed, proximity rewarded."""
-    groups = [wq.Or([clause_query(c, reader) for c in group]) for group in parsed.groups]
-    combine = wq.Or if any_group else wq.And
-    required = combine(groups) if len(groups) > 1 else groups[0]
-    proximity = _proximity(parsed)
-    scored = wq.AndMaybe(required, proximity) if proximity is not None else required
-    if parsed.excluded:
-        excluded = wq.Or([clause_query(c, reader) for c in parsed.excluded])
-        return wq.AndNot(scored, excluded)
-    return scored
+def to_whoosh(parsed: ParsedQuery, reader) -> wq.Query:
+    """The ranking query: every clause scores, in whichever documents the matching allowed."""
+    clauses = [clause_query(c, reader) for c in parsed.clauses()]
+    return wq.Or(clauses) if len(clauses) > 1 else clauses[0]
 
 
 def clause_query(clause: Clause, reader) -> wq.Query:
@@ -171,6 +163,13 @@ def _view_query(clause, fieldname, tokens, reader, boost=1.0) -> wq.Query:
 
 
 def _prefix(fieldname, prefix, reader, boost) -> wq.Query:
+    terms = expand_prefix(reader, fieldname, prefix)
+    if not terms:
+        return wq.NullQuery
+    return wq.Or([wq.Term(fieldname, text) for text in terms], boost=boost)
+
+
+def expand_prefix(reader, fieldname: str, prefix: str) -> list[str]:
     """A bounded expansion: the most frequent completions, never the whole lexicon."""
     candidates = []
     for i, term in enumerate(reader.expand_prefix(fieldname, prefix)):
@@ -178,21 +177,19 @@ def _prefix(fieldname, prefix, reader, boost) -> wq.Query:
             break
         text = term.decode("utf-8") if isinstance(term, bytes) else term
         candidates.append((reader.doc_frequency(fieldname, text), text))
-    best = sorted(candidates, reverse=True)[:PREFIX_EXPANSION]
-    if not best:
-        return wq.NullQuery
-    return wq.Or([wq.Term(fieldname, text) for _, text in best], boost=boost)
+    return [text for _, text in sorted(candidates, reverse=True)[:PREFIX_EXPANSION]]
 
 
-def _proximity(parsed: ParsedQuery) -> wq.Query | None:
-    """Syllables that stand together form words: reward hits where adjacent words are adjacent."""
+def proximity_phrases(parsed: ParsedQuery) -> list[wq.Query]:
+    """Syllables that stand together form words: each adjacent pair of plain words, and the
+    whole run, as phrases a hit earns a bonus for."""
     words = [g[0] for g in parsed.groups if len(g) == 1 and g[0].kind == "word" and not g[0].field]
     if len(words) < 2:
-        return None
+        return []
     tokens = [w.folded[0] for w in words]
-    pairs = [wq.Phrase("body_f", tokens[i : i + 2]) for i in range(len(tokens) - 1)]
-    whole = [wq.Phrase("title_f", tokens, boost=PROXIMITY_BOOST), wq.Phrase("body_f", tokens)]
-    return wq.Or(pairs + whole, boost=PROXIMITY_BOOST)
+    pairs = [tokens[i : i + 2] for i in range(len(tokens) - 1)]
+    runs = pairs + ([tokens] if len(tokens) > 2 else [])
+    return [wq.Or([wq.Phrase("title_f", run), wq.Phrase("body_f", run)]) for run in runs]
 
 
 def highlight_terms(parsed: ParsedQuery) -> set[str]:
