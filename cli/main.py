@@ -9,8 +9,9 @@ from pathlib import Path
 import click
 
 from cli import terminal
+from crawler import jsonl
 from crawler.store import Store
-from index import writer
+from index import export, writer
 from search.engine import SORTS, Engine, SearchError, SearchRequest
 from search.filters import Filters
 
@@ -96,3 +97,138 @@ def search_command(data_dir, query, officials, source, section, date_from, date_
         click.echo(json.dumps(response, ensure_ascii=False, indent=2))
     else:
         click.echo(terminal.render(response))
+
+
+@main.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--no-index", is_flag=True, help="Only fill the store; index later.")
+@data_dir_option
+@friendly_errors
+def import_command(data_dir: Path, path: Path, no_index: bool):
+    """Load article objects (one JSON object a line, the export format) into the archive."""
+    with Store.in_data_dir(data_dir) as store:
+        report = jsonl.import_file(store, path)
+        for number, reason in report.bad[:20]:
+            click.echo(f"{path}:{number}: skipped: {reason}", err=True)
+        if len(report.bad) > 20:
+            click.echo(f"... and {len(report.bad) - 20} more bad line(s)", err=True)
+        counts = report.counts
+        click.echo(
+            f"{counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged, "
+            f"{len(report.bad)} bad line(s)"
+        )
+        if not no_index:
+            stats = writer.update(store, data_dir)
+            click.echo(f"indexed {stats.indexed} article(s)")
+
+
+@main.command("export")
+@click.option("--format", "fmt", type=click.Choice(export.FORMATS), default="jsonl",
+              show_default=True)
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+              help="File to write (default: standard output).")
+@data_dir_option
+@friendly_errors
+def export_command(data_dir: Path, fmt: str, output):
+    """Write every stored article as JSONL (one object a line) or CSV."""
+    with Store.in_data_dir(data_dir) as store:
+        count = export.write(export.export_objects(store), output, fmt)
+    click.echo(f"exported {count} article(s)", err=True)
+
+
+@main.command("bench")
+@click.option("--articles", default=10000, show_default=True, type=click.IntRange(min=10),
+              help="Size of the generated corpus; the last 1% is the incremental batch.")
+@click.option("--seed", default=1, show_default=True, help="Seed of the corpus and the queries.")
+@click.option("--queries", "per_type", default=50, show_default=True,
+              type=click.IntRange(min=1), help="Queries of each type.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--corpus", "corpus_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Use this JSONL export instead of generating (--articles is then ignored).")
+@click.option("--save-corpus", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the generated corpus to this JSONL file.")
+@click.option("--keep", type=click.Path(file_okay=False, path_type=Path),
+              help="Keep the corpus, store, index and FTS5 database in this (empty) directory.")
+@data_dir_option
+@friendly_errors
+def bench_command(data_dir, articles, seed, per_type, as_json, corpus_file, save_corpus, keep):
+    """Benchmark indexing and search on a synthetic corpus, against SQLite FTS5.
+
+    Work files go to a temporary directory inside --data-dir, removed at the end (unless
+    --keep); the archive already in the data dir is never read or changed. Progress goes to
+    stderr, the result to stdout.
+    """
+    from bench import measure, report
+    from bench.corpus import CorpusError
+
+    if corpus_file is not None and save_corpus is not None:
+        raise click.UsageError("--corpus and --save-corpus do not go together")
+    options = measure.Options(
+        articles=articles, seed=seed, queries=per_type, corpus=corpus_file,
+        save_corpus=save_corpus, keep=keep, parent=data_dir,
+    )
+    try:
+        result = measure.run(options, progress=lambda message: click.echo(message, err=True))
+    except (measure.BenchError, CorpusError, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        click.echo(report.render(result))
+
+
+def _rate_limit(ctx, param, value):
+    """``off`` disables the limit; anything else must read like ``120/minute``."""
+    if value is None or value.lower() == "off":
+        return None
+    from webui.security import RateLimiter
+
+    try:
+        RateLimiter.parse(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    return value
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, help="Port to listen on (0: any free).")
+@click.option("--workers", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="Requests served at once (threads of the production server).")
+@click.option("--admin-token", envvar="VNSEARCH_ADMIN_TOKEN",
+              help="Enable POST /api/admin/reindex for 'Authorization: Bearer TOKEN' "
+              "(env VNSEARCH_ADMIN_TOKEN, which keeps it out of the process list).")
+@click.option("--cors-origins", default="*", show_default=True,
+              help="Origins whose pages may call the API and frame /embed, comma-separated.")
+@click.option("--rate-limit", default="120/minute", show_default=True, callback=_rate_limit,
+              help="Requests per client to the API and feed, e.g. 60/minute; 'off' disables.")
+@click.option("--trusted-proxies", default=0, show_default=True, type=click.IntRange(0, 10),
+              help="Reverse proxies in front whose X-Forwarded-* headers are believed.")
+@click.option("--production", is_flag=True,
+              help="Serve with waitress (multi-threaded) instead of the development server.")
+@data_dir_option
+def serve_command(data_dir, host, port, workers, admin_token, cors_origins, rate_limit,
+                  trusted_proxies, production):
+    """Serve the web interface, the JSON API, exports and feeds (read-only)."""
+    from webui import create_app  # Flask is loaded only by the command that needs it
+
+    app = create_app({
+        "DATA_DIR": data_dir,
+        "ADMIN_TOKEN": admin_token or None,
+        "CORS_ORIGINS": cors_origins,
+        "RATE_LIMIT": rate_limit,
+        "TRUSTED_PROXIES": trusted_proxies,
+    })
+    if production:
+        from waitress import create_server
+
+        server = create_server(app, host=host, port=port, threads=workers, ident="vnsearch")
+        address, run = (server.effective_host, server.effective_port), server.run
+    else:
+        from werkzeug.serving import make_server
+
+        server = make_server(host, port, app, threaded=True)
+        address, run = (server.host, server.server_port), server.serve_forever
+        click.echo("development server: use --production for anything public", err=True)
+    click.echo(f"vnsearch: serving {data_dir} on http://{address[0]}:{address[1]}/")
+    run()

@@ -66,17 +66,18 @@ class Engine:
     # -- the reader ---------------------------------------------------------------------------
 
     def searcher(self):
-        """This thread's searcher, reopened after a rebuild and refreshed after an update."""
-        generation = current_generation(self.data_dir)
+        """This thread's searcher, reopened when a rebuild swapped generations or an update
+        committed (Whoosh's own refresh fails on an index that has no segment yet)."""
         held = getattr(self._local, "held", None)
-        if held is None or held[0] != generation:
+        if (
+            held is None
+            or held[0] != current_generation(self.data_dir)
+            or not held[1].up_to_date()
+        ):
             if held is not None:
                 held[1].close()
-            held = (generation, open_index(self.data_dir).searcher())
-            self._local.held = held
-        elif not held[1].up_to_date():
-            held = (generation, held[1].refresh())
-            self._local.held = held
+            searcher = open_index(self.data_dir).searcher()
+            held = self._local.held = (current_generation(self.data_dir), searcher)
         return held[1]
 
     def _key(self, searcher):

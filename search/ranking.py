@@ -16,6 +16,8 @@ WINDOW = 100
 
 def ranked(searcher, parsed: ParsedQuery, docs: set[int], wanted: int) -> list[tuple[int, float]]:
     """``(docnum, score)`` of the first ``wanted`` hits among ``docs``."""
+    if not docs:
+        return []  # Whoosh reads an empty filter as no filter at all
     limit = max(wanted, WINDOW)
     results = searcher.search(to_whoosh(parsed, searcher.reader()), filter=docs, limit=limit)
     hits = [(hit.docnum, hit.score) for hit in results]

@@ -184,3 +184,14 @@ def test_any_query_text_searches_without_error(engine, text):
 def test_parsing_is_stable(text):
     searched = parse(text).searched
     assert parse(searched).searched == searched
+
+
+def test_filters_that_exclude_every_match_leave_no_hits(engine):
+    response = run(engine, "Đảng", filters=Filters(source="khong-co"))
+    assert response["total"] == 0 and response["hits"] == []
+
+
+def test_a_fresh_data_dir_answers_repeated_searches(tmp_path):
+    engine = Engine(tmp_path)
+    for _ in range(3):
+        assert engine.search(SearchRequest())["total"] == 0

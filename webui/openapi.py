@@ -1,0 +1,197 @@
+"""The OpenAPI 3.1 description of the API, served at ``/api/openapi.json``.
+
+Kept beside the views and checked by a test against the app's routes, so a new endpoint
+cannot go undocumented.
+"""
+
+from __future__ import annotations
+
+from search.engine import MAX_PAGE, MAX_PAGE_SIZE, SORTS
+from webui.params import MAX_QUERY_CHARS
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str = "OK") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _query(name: str, description: str, schema: dict | None = None, **extra) -> dict:
+    return {"name": name, "in": "query", "description": description,
+            "schema": schema or {"type": "string"}, **extra}
+
+
+def _path(name: str, description: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "description": description,
+            "schema": {"type": "string"}}
+
+
+ERRORS = {
+    "400": _json(_ref("Error"), "A parameter is invalid; the message says which."),
+    "429": _json(_ref("Error"), "Rate limit reached; see the Retry-After header."),
+}
+NOT_FOUND = {"404": _json(_ref("Error"), "Nothing with this identifier.")}
+CRITERIA = [
+    _query("q", "Words, \"phrases\", a OR b, -word, prefix*, title:, body:, official:. "
+           "Diacritics are optional.", {"type": "string", "maxLength": MAX_QUERY_CHARS}),
+    _query("official", "Only articles naming this official (repeatable; accents optional).",
+           {"type": "array", "items": {"type": "string"}}, style="form", explode=True),
+    _query("source", "Only this source."),
+    _query("section", "Only this section."),
+    _query("from", "From this date: YYYY, YYYY-MM or YYYY-MM-DD (inclusive)."),
+    _query("to", "Up to this date: YYYY, YYYY-MM or YYYY-MM-DD (inclusive)."),
+    _query("sort", "Order of the hits; an empty query sorts newest first.",
+           {"type": "string", "enum": list(SORTS), "default": "relevance"}),
+]
+PAGING = [
+    _query("page", "Page number.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE,
+                                    "default": 1}),
+    _query("page_size", "Hits per page.", {"type": "integer", "minimum": 1,
+                                           "maximum": MAX_PAGE_SIZE, "default": 10}),
+]
+EXPORT_HEADERS = {
+    "X-Export-Total": {"description": "Articles that matched.", "schema": {"type": "integer"}},
+    "X-Export-Limit": {"description": "Most rows one export holds.", "schema": {"type": "integer"}},
+    "X-Export-Truncated": {"description": "true when the file stops at the limit.",
+                           "schema": {"type": "string", "enum": ["true", "false"]}},
+}
+STRING = {"type": "string"}
+COUNTS = {"type": "array", "items": _ref("FacetValue")}
+
+SCHEMAS = {
+    "Error": {"type": "object", "required": ["error"], "properties": {"error": STRING}},
+    "Official": {
+        "type": "object",
+        "properties": {"name": STRING, "positions": {"type": "array", "items": STRING}},
+    },
+    "ArticleFields": {
+        "type": "object",
+        "properties": {
+            "id": STRING, "url": STRING, "title": STRING,
+            "published": {"type": ["string", "null"], "description": "ISO 8601, +07:00"},
+            "source": STRING, "section": STRING, "author": STRING,
+            "status": {"type": "string", "enum": ["live", "gone"]},
+            "officials": {"type": "array", "items": _ref("Official")},
+        },
+    },
+    "Article": {"allOf": [_ref("ArticleFields"),
+                          {"type": "object", "properties": {"body": STRING}}]},
+    "Hit": {"allOf": [_ref("ArticleFields"), {
+        "type": "object",
+        "properties": {
+            "snippet": {"type": "string", "description": "Escaped HTML; only <mark> elements."},
+            "score": {"type": ["number", "null"]},
+        },
+    }]},
+    "FacetValue": {"type": "object", "properties": {"value": STRING,
+                                                    "count": {"type": "integer"}}},
+    "SearchResponse": {
+        "type": "object",
+        "properties": {
+            "query": STRING, "searched": STRING, "repaired": {"type": "boolean"},
+            "fallback": {"type": ["string", "null"], "enum": ["any", None]},
+            "total": {"type": "integer"}, "page": {"type": "integer"},
+            "page_size": {"type": "integer"}, "sort": {"type": "string", "enum": list(SORTS)},
+            "hits": {"type": "array", "items": _ref("Hit")},
+            "facets": {"type": "object", "properties": {
+                "officials": COUNTS, "year": COUNTS, "month": COUNTS, "source": COUNTS,
+                "section": COUNTS,
+            }},
+        },
+    },
+    "OfficialCount": {"type": "object", "properties": {"name": STRING,
+                                                       "count": {"type": "integer"}}},
+    "Profile": {
+        "type": "object",
+        "properties": {
+            "name": STRING, "count": {"type": "integer"},
+            "positions": {"type": "array", "items": {"type": "object", "properties": {
+                "position": STRING, "first": {"type": ["string", "null"]},
+                "last": {"type": ["string", "null"]},
+            }}},
+            "years": COUNTS,
+            "co_mentioned": {"type": "array", "items": _ref("OfficialCount")},
+        },
+    },
+}
+
+
+def _export(media: str, description: str) -> dict:
+    return {"get": {
+        "summary": description,
+        "parameters": CRITERIA,
+        "responses": {"200": {"description": "Streamed rows in the search's order.",
+                              "headers": EXPORT_HEADERS,
+                              "content": {media: {"schema": STRING}}}, **ERRORS},
+    }}
+
+
+PATHS = {
+    "/api/search": {"get": {
+        "summary": "Search articles, with facet counts over all matches.",
+        "parameters": CRITERIA + PAGING,
+        "responses": {"200": _json(_ref("SearchResponse")), **ERRORS},
+    }},
+    "/api/articles/{article_id}": {"get": {
+        "summary": "One article with its full text.",
+        "parameters": [_path("article_id", "The article's id.")],
+        "responses": {"200": _json(_ref("Article")), **NOT_FOUND, **ERRORS},
+    }},
+    "/api/officials": {"get": {
+        "summary": "Officials by accentless name prefix, most mentioned first.",
+        "parameters": [_query("prefix", "Start of the name or of one of its words."),
+                       _query("limit", "How many.", {"type": "integer", "minimum": 1,
+                                                     "maximum": 100, "default": 20})],
+        "responses": {"200": _json({"type": "array", "items": _ref("OfficialCount")}),
+                      **ERRORS},
+    }},
+    "/api/officials/{name}": {"get": {
+        "summary": "An official's profile: positions over time, articles per year, "
+                   "co-mentioned officials.",
+        "parameters": [_path("name", "The name, with or without diacritics.")],
+        "responses": {"200": _json(_ref("Profile")), **NOT_FOUND, **ERRORS},
+    }},
+    "/api/export.csv": _export("text/csv", "The whole result set as CSV (UTF-8 with BOM)."),
+    "/api/export.jsonl": _export("application/x-ndjson", "The whole result set as JSON Lines."),
+    "/api/openapi.json": {"get": {
+        "summary": "This document.",
+        "responses": {"200": _json({"type": "object"})},
+    }},
+    "/api/admin/reindex": {"post": {
+        "summary": "Index what the store holds beyond the index (admin token required).",
+        "security": [{"adminToken": []}],
+        "responses": {
+            "200": _json({"type": "object", "properties": {
+                "indexed": {"type": "integer"}, "generation": STRING}}),
+            "401": _json(_ref("Error"), "Missing or wrong token."),
+            "404": _json(_ref("Error"), "No admin token is configured."),
+            "409": _json(_ref("Error"), "Another process is writing the index."),
+        },
+    }},
+    "/feed.atom": {"get": {
+        "summary": "The 50 newest matches as an Atom feed.",
+        "parameters": CRITERIA[:-1],
+        "responses": {"200": {"description": "An Atom feed.",
+                              "content": {"application/atom+xml": {"schema": STRING}}},
+                      **ERRORS},
+    }},
+}
+
+
+def document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "vnsearch API",
+            "version": "1",
+            "description": "Read-only search over the Vietnamese political news archive. "
+                           "Errors are {\"error\": \"...\"}.",
+        },
+        "paths": PATHS,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"adminToken": {"type": "http", "scheme": "bearer"}},
+        },
+    }
