@@ -39,7 +39,7 @@ class Site:
     allow: list[str] = field(default_factory=list)  # URLs on other hosts that belong to the site
     deny: list[str] = field(default_factory=list)  # URLs never fetched, even on the site's host
     article_urls: list[str] = field(default_factory=list)  # if given, only these may be articles
-    selectors: dict[str, str] = field(default_factory=dict)  # field name -> CSS selector
+    selectors: dict[str, str] = field(default_factory=dict)  # title, date, body, author -> CSS
     delay: float = 1.0  # seconds between requests to one host, at least
     max_pages: int = 1000  # per run
     schedule: str = ""  # read by the scheduler
@@ -74,8 +74,13 @@ def load_sites(path: str | Path) -> dict[str, Site]:
     where = _Locator(path, text)
     for key in data:
         if key != "sites":
-            raise ConfigError(where(None, None, f'unknown top-level key "{key}"; '
-                                    "describe each site in a [sites.NAME] table"))
+            raise ConfigError(
+                where(
+                    None,
+                    None,
+                    f'unknown top-level key "{key}"; describe each site in a [sites.NAME] table',
+                )
+            )
     tables = data.get("sites")
     if not isinstance(tables, dict) or not tables:
         raise ConfigError(where(None, None, "no sites; add a [sites.NAME] table with start_urls"))
@@ -92,15 +97,25 @@ def _site(name: str, table, where: _Locator) -> Site:
     values = {}
     for key, value in table.items():
         if key not in SITE_KEYS:
-            raise ConfigError(where(name, key, f'unknown key "{key}" in [sites.{name}]; '
-                                    "known keys: " + ", ".join(SITE_KEYS)))
+            raise ConfigError(
+                where(
+                    name,
+                    key,
+                    f'unknown key "{key}" in [sites.{name}]; known keys: ' + ", ".join(SITE_KEYS),
+                )
+            )
         try:
             values[key] = _check(key, value)
         except _Invalid as exc:
             raise ConfigError(where(name, key, f"sites.{name}.{key} {exc}")) from None
     if not any(values.get(key) for key in URL_KEYS):
-        raise ConfigError(where(name, None, f"[sites.{name}] has nothing to crawl; "
-                                "add start_urls, sitemaps or feeds"))
+        raise ConfigError(
+            where(
+                name,
+                None,
+                f"[sites.{name}] has nothing to crawl; add start_urls, sitemaps or feeds",
+            )
+        )
     return Site(name=name, **values)
 
 

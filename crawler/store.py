@@ -55,6 +55,16 @@ CREATE TABLE IF NOT EXISTS runs (
     counts TEXT NOT NULL DEFAULT '{}'
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS frontier (
+    site TEXT NOT NULL,
+    url TEXT NOT NULL,
+    fetch_url TEXT NOT NULL,
+    depth INTEGER NOT NULL,
+    priority INTEGER NOT NULL,
+    done INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (site, url)
+);
+CREATE INDEX IF NOT EXISTS frontier_next ON frontier(site, done, priority);
 """
 
 ARTICLE_COLUMNS = "id, url, title, body, published, source, section, author, officials"
@@ -243,6 +253,52 @@ class Store:
     def runs(self, limit: int = 20) -> list[dict]:
         rows = self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
         return [{**dict(r), "counts": json.loads(r["counts"])} for r in rows]
+
+    # -- crawl frontier ---------------------------------------------------------------------
+    # One pass over a site may take several runs (page budgets, kills): its queue lives here,
+    # written in the same transaction as the page that filled it.
+
+    def begin_pass(self, site: str) -> None:
+        """Start a new pass over ``site`` unless the last one still has URLs queued."""
+        self.db.execute(
+            "DELETE FROM frontier WHERE site = ?"
+            " AND NOT EXISTS (SELECT 1 FROM frontier WHERE site = ? AND done = 0)",
+            (site, site),
+        )
+
+    def queue_url(
+        self, site: str, url: str, fetch_url: str, depth: int, priority: int, again: bool = False
+    ) -> bool:
+        """Queue a canonical URL unless this pass has seen it; ``again`` queues it anyway.
+        True if it was queued."""
+        conflict = (
+            "DO UPDATE SET done = 0, priority = excluded.priority, depth = excluded.depth"
+            if again
+            else "DO NOTHING"
+        )
+        cursor = self.db.execute(
+            "INSERT INTO frontier (site, url, fetch_url, depth, priority) VALUES (?, ?, ?, ?, ?)"
+            f" ON CONFLICT(site, url) {conflict}",
+            (site, url, fetch_url, depth, priority),
+        )
+        return cursor.rowcount > 0
+
+    def next_queued(self, site: str) -> dict | None:
+        """The queued URL to fetch next: lowest priority first, then in the order found."""
+        row = self.db.execute(
+            "SELECT url, fetch_url, depth, priority FROM frontier WHERE site = ? AND done = 0"
+            " ORDER BY priority, rowid LIMIT 1",
+            (site,),
+        ).fetchone()
+        return dict(row) if row else None
+
+    def mark_done(self, site: str, url: str) -> None:
+        """Fetched in this pass, so not queued again until the next one."""
+        self.db.execute(
+            "INSERT INTO frontier (site, url, fetch_url, depth, priority, done)"
+            " VALUES (?, ?, ?, 0, 0, 1) ON CONFLICT(site, url) DO UPDATE SET done = 1",
+            (site, url, url),
+        )
 
     # -- small settings ---------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from crawler.config import Site
@@ -104,5 +105,12 @@ def in_scope(url: str, site: Site) -> bool:
     canonical = canonicalize(url)
     if canonical is None or any(re.search(p, canonical) for p in site.deny):
         return False
-    hosts = {host_key(seed) for seed in map(canonicalize, site.seeds) if seed}
-    return host_key(canonical) in hosts or any(re.search(p, canonical) for p in site.allow)
+    return host_key(canonical) in _hosts(tuple(site.seeds)) or any(
+        re.search(p, canonical) for p in site.allow
+    )
+
+
+@lru_cache(maxsize=64)
+def _hosts(seeds: tuple[str, ...]) -> frozenset[str]:
+    """Asked for every link on every page, so computed once per site."""
+    return frozenset(host_key(seed) for seed in map(canonicalize, seeds) if seed)

@@ -1,7 +1,8 @@
 """A real HTTP server on 127.0.0.1 for tests, with one handler per path set by each test.
 
 A handler gets the request and returns ``(status, headers, body)``; ``body`` is bytes, or an
-iterable of bytes that is written and flushed piece by piece (for servers that drip or stall).
+iterable of bytes sent chunked and flushed piece by piece (for servers that drip or stall).
+A handler that returns None makes the server hang up without answering.
 Every request is logged with its arrival time, so tests can check gaps and request headers.
 """
 
@@ -15,18 +16,22 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 Reply = tuple[int, dict[str, str], "bytes | Iterable[bytes]"]
-Handler = Callable[["Request"], Reply]
+Handler = Callable[["Request"], "Reply | None"]
 
 
 @dataclass
 class Request:
     path: str  # with the query
-    headers: dict[str, str]
+    headers: dict[str, str]  # names in lower case
     at: float  # time.monotonic() on arrival
 
 
-def page(body: bytes | str = b"", status: int = 200, content_type: str = "text/html; charset=utf-8",
-         **headers: str) -> Handler:
+def page(
+    body: bytes | str = b"",
+    status: int = 200,
+    content_type: str = "text/html; charset=utf-8",
+    **headers: str,
+) -> Handler:
     """A handler that always gives the same response; ``Retry_After="1"`` sets ``Retry-After``."""
     data = body.encode("utf-8") if isinstance(body, str) else body
     fields = {"Content-Type": content_type, **{k.replace("_", "-"): v for k, v in headers.items()}}
@@ -47,7 +52,8 @@ class Server:
         self.requests: list[Request] = []
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.httpd.handle_error = lambda request, address: None  # clients hang up on purpose
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()
 
     @property
@@ -71,7 +77,7 @@ class Server:
     def __exit__(self, *exc):
         self.close()
 
-    def _reply(self, request: Request) -> Reply:
+    def _reply(self, request: Request) -> Reply | None:
         self.requests.append(request)
         handler = self.routes.get(request.path) or self.routes.get(urlsplit(request.path).path)
         if handler is None:
@@ -85,8 +91,13 @@ class Server:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self):
-                request = Request(self.path, dict(self.headers), time.monotonic())
-                status, headers, body = server._reply(request)
+                headers = {name.lower(): value for name, value in self.headers.items()}
+                request = Request(self.path, headers, time.monotonic())
+                reply = server._reply(request)
+                if reply is None:  # hang up without a word
+                    self.close_connection = True
+                    return
+                status, headers, body = reply
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)
@@ -95,13 +106,13 @@ class Server:
                     self.end_headers()
                     self.wfile.write(body)
                     return
-                self.send_header("Connection", "close")
+                self.send_header("Transfer-Encoding", "chunked")
                 self.end_headers()
-                self.close_connection = True
                 try:
                     for chunk in body:
-                        self.wfile.write(chunk)
+                        self.wfile.write(b"%X\r\n%s\r\n" % (len(chunk), chunk))
                         self.wfile.flush()
+                    self.wfile.write(b"0\r\n\r\n")
                 except OSError:
                     pass  # the client gave up, which is what such tests want
 
