@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
 from pathlib import Path
 
 import click
 
 from cli import terminal
 from crawler import jsonl
+from crawler.config import ConfigError, Site, load_sites
+from crawler.crawl import crawl, progress_bar
+from crawler.fetch import Fetcher
+from crawler.reextract import reextract
 from crawler.store import Store
 from index import export, writer
 from search.engine import SORTS, Engine, SearchError, SearchRequest
@@ -42,7 +47,7 @@ def friendly_errors(command):
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except (writer.IndexLockedError, SearchError) as error:
+        except (writer.IndexLockedError, SearchError, ConfigError) as error:
             raise click.ClickException(str(error)) from None
 
     return wrapper
@@ -55,18 +60,96 @@ def main():
 
 
 @main.command("index")
-@click.option("--rebuild", is_flag=True, help="Build a fresh index and swap it in atomically.")
+@click.option("--rebuild", is_flag=True,
+              help="Extract every article again from its capture, build a fresh index and swap "
+              "it in atomically.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="sites.toml whose CSS selectors the re-extraction uses.")
 @click.option("--wait", default=30.0, show_default=True, help="Seconds to wait for another writer.")
 @data_dir_option
 @friendly_errors
-def index_command(data_dir: Path, rebuild: bool, wait: float):
+def index_command(data_dir: Path, rebuild: bool, config_path: Path | None, wait: float):
     """Bring the search index up to date with the store."""
+    sites = load_sites(config_path) if config_path else None
     with Store.in_data_dir(data_dir) as store:
         if rebuild:
+            counts = reextract(store, data_dir, sites)
+            click.echo("re-extracted: " + _counts(counts))
             stats = writer.rebuild(store, data_dir, procs=2, wait=wait)
         else:
             stats = writer.update(store, data_dir, wait=wait)
     click.echo(f"indexed {stats.indexed} article(s) into {stats.generation}")
+
+
+@main.command("crawl")
+@click.argument("urls", nargs=-1)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="sites.toml listing the sites to follow.")
+@click.option("--site", "site_names", multiple=True, help="Only this site of the config.")
+@click.option("--max-pages", type=click.IntRange(min=1), help="Page budget of each site.")
+@click.option("--delay", type=click.FloatRange(min=0), help="Seconds between requests to a host.")
+@click.option("--contact", envvar="VNSEARCH_CONTACT",
+              help="URL or e-mail in the User-Agent, so site owners can reach you.")
+@click.option("--no-index", is_flag=True, help="Only fill the store; index later.")
+@data_dir_option
+@friendly_errors
+def crawl_command(data_dir, urls, config_path, site_names, max_pages, delay, contact, no_index):
+    """Crawl sites into the archive: start URLs, or the sites of a config."""
+    targets = crawl_targets(urls, config_path, site_names)
+    with Store.in_data_dir(data_dir) as store:
+        for site, start_urls in targets:
+            summary = run_crawl(store, data_dir, site, start_urls, max_pages, delay, contact)
+            click.echo(f"{site.name if site else ' '.join(start_urls)}: {summary_line(summary)}")
+        if not no_index:
+            stats = writer.update(store, data_dir)
+            click.echo(f"indexed {stats.indexed} article(s)")
+
+
+def crawl_targets(urls, config_path, site_names) -> list[tuple[Site | None, list[str]]]:
+    """(site, start URLs) pairs; without a config, the URLs' own hosts are the scope and each
+    article's source is its host."""
+    if config_path is None:
+        if site_names:
+            raise click.UsageError("--site needs --config")
+        if not urls:
+            raise click.UsageError("give start URLs, or --config sites.toml")
+        return [(None, list(urls))]
+    sites = load_sites(config_path)
+    unknown = [n for n in site_names if n not in sites]
+    if unknown:
+        raise click.UsageError(
+            f"no site {unknown[0]!r} in {config_path}; it lists {', '.join(sites) or 'none'}"
+        )
+    chosen = [sites[n] for n in site_names] if site_names else list(sites.values())
+    return [(site, list(urls)) for site in chosen]
+
+
+def run_crawl(store, data_dir, site, start_urls, max_pages, delay, contact):
+    """One crawl, with a progress bar when a person is watching."""
+    fetcher = Fetcher(contact=contact)
+    options = dict(start_urls=start_urls, site=site, max_pages=max_pages, delay=delay,
+                   fetcher=fetcher)
+    budget = max_pages or (site.max_pages if site else Site.for_urls(start_urls).max_pages)
+    try:
+        if not sys.stderr.isatty():
+            return crawl(store, data_dir, **options)
+        with progress_bar(budget, desc=site.name if site else "crawl", leave=False) as progress:
+            return crawl(store, data_dir, progress=progress, **options)
+    finally:
+        fetcher.close()
+
+
+def summary_line(summary) -> str:
+    line = (
+        f"{summary.pages} page(s) fetched; articles {summary.new} new, {summary.updated} "
+        f"updated, {summary.unchanged} unchanged, {summary.not_modified} not modified"
+    )
+    errors = _counts(summary.errors)
+    return f"{line}; errors: {errors}" if errors else f"{line}; no errors"
+
+
+def _counts(counter) -> str:
+    return ", ".join(f"{kind} {n}" for kind, n in sorted(counter.items()) if n)
 
 
 @main.command("search")
@@ -232,3 +315,29 @@ def serve_command(data_dir, host, port, workers, admin_token, cors_origins, rate
         click.echo("development server: use --production for anything public", err=True)
     click.echo(f"vnsearch: serving {data_dir} on http://{address[0]}:{address[1]}/")
     run()
+
+
+@main.command("demo")
+@click.option("--port", default=5000, show_default=True, help="Port of the search UI (0: any).")
+@data_dir_option
+@friendly_errors
+def demo_command(data_dir: Path, port: int):
+    """Crawl the bundled sample archive on 127.0.0.1, index it and serve the search UI."""
+    from werkzeug.serving import make_server
+
+    from cli import demo
+    from webui import create_app
+
+    demo_dir, archive = demo.prepare(data_dir, click.echo)
+    with archive:
+        app = create_app({"DATA_DIR": demo_dir, "RATE_LIMIT": None})
+        try:
+            server = make_server("127.0.0.1", port, app, threaded=True)
+        except OSError as error:
+            raise click.ClickException(f"port {port} is busy ({error.strerror}); "
+                                       "pass another with --port") from None
+        click.echo(f"vnsearch demo: open http://127.0.0.1:{server.server_port}/ (Ctrl-C stops)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            click.echo("stopped")

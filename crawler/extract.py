@@ -13,18 +13,17 @@ the source, and decides what to keep from ``is_article`` and ``canonical``.
 
 from __future__ import annotations
 
-import codecs
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlparse
 
-import charset_normalizer
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.builder import ParserRejectedMarkup
 from bs4.element import PreformattedString
 
 from crawler.article import Article, Official
+from crawler.charset import decode
 from crawler.dates import parse_published, published_from_metadata
 from crawler.officials import find_officials, fold
 
@@ -124,12 +123,6 @@ _SITE_WORDS = re.compile(
 _HOME = frozenset(fold(w) for w in ("trang chủ", "trang nhất", "trang chính", "home"))
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 
 
 @dataclass
@@ -162,7 +155,7 @@ def extract(html: str | bytes, url: str, selectors: dict | None = None) -> Extra
     Never raises on what a server sends: malformed markup, empty bodies and binary garbage
     give None or a page with ``is_article`` false.
     """
-    markup = decode(html) if isinstance(html, bytes) else html or ""
+    markup = (decode(html) or "") if isinstance(html, bytes) else html or ""
     markup = _CONTROL.sub("", unicodedata.normalize("NFC", markup))
     if not markup.strip():
         return None
@@ -170,21 +163,6 @@ def extract(html: str | bytes, url: str, selectors: dict | None = None) -> Extra
         return _Page(BeautifulSoup(markup, "lxml"), url, selectors or {}).extract()
     except (RecursionError, ParserRejectedMarkup):
         return None
-
-
-def decode(data: bytes) -> str:
-    """Bytes to text as a browser would: byte-order mark, then ``<meta charset>``, then a guess."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom) :].decode(encoding, "replace")
-    declared = _META_CHARSET.search(data[:8192])
-    if declared:
-        try:
-            return data.decode(declared.group(1).decode("ascii"), "replace")
-        except LookupError:
-            pass
-    guess = charset_normalizer.from_bytes(data).best()
-    return str(guess) if guess else data.decode("utf-8", "replace")
 
 
 def clean(text: str) -> str:

@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crawler.article import Article
-from crawler.extract import decode, extract
+from crawler.charset import decode
+from crawler.extract import extract
 from crawler.quality import score
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"

@@ -1,0 +1,95 @@
+"""The `vnsearch` command end to end: crawl, index --rebuild, errors, and the demo."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+from click.testing import CliRunner
+
+from cli.main import main
+from crawler.sample import serve_sample
+from crawler.store import Store
+
+
+@pytest.fixture(scope="module")
+def archive():
+    with serve_sample() as running:
+        yield running
+
+
+def invoke(data_dir, *args):
+    return CliRunner().invoke(main, [*args, "--data-dir", str(data_dir)])
+
+
+def test_crawl_without_index_then_rebuild_from_captures_keeps_every_id(archive, tmp_path):
+    config = tmp_path / "sites.toml"
+    config.write_text(
+        f'[sites.tinhuy]\nstart_urls = ["{archive.sites["tinhuy"]}"]\ndelay = 0\n',
+        encoding="utf-8",
+    )
+    result = invoke(tmp_path, "crawl", "--config", str(config), "--site", "tinhuy", "--no-index")
+    assert result.exit_code == 0, result.output
+    assert "tinhuy: " in result.output and "12 new" in result.output
+    assert "indexed" not in result.output
+    with Store.in_data_dir(tmp_path) as store:
+        before = {a.id: a for _, a, _ in store.changes_since(0)}
+    result = invoke(tmp_path, "index", "--rebuild", "--config", str(config))
+    assert result.exit_code == 0, result.output
+    assert "re-extracted: unchanged 12" in result.output and "indexed 12" in result.output
+    with Store.in_data_dir(tmp_path) as store:
+        after = {a.id: a for _, a, _ in store.changes_since(0)}
+    assert after == before
+    found = json.loads(invoke(tmp_path, "search", "dan van", "--json").stdout)
+    assert found["total"] > 0 and {h["source"] for h in found["hits"]} == {"tinhuy"}
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["crawl"], "give start URLs, or --config sites.toml"),
+        (["crawl", "--site", "x"], "--site needs --config"),
+        (["search", "x", "--from", "2019-13"], "does not exist"),
+        (["search", "x", "--limit", "500"], "page_size must be between 1 and 100"),
+    ],
+)
+def test_bad_input_is_one_line_and_a_non_zero_exit(tmp_path, args, message):
+    result = invoke(tmp_path, *args)
+    assert result.exit_code != 0
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_unknown_site_and_broken_config_name_the_file(tmp_path):
+    config = tmp_path / "sites.toml"
+    config.write_text('[sites.a]\nstart_urls = ["http://127.0.0.1:9/"]\ndely = 1\n')
+    result = invoke(tmp_path, "crawl", "--config", str(config))
+    assert result.exit_code != 0 and "sites.toml:3" in result.output and "dely" in result.output
+    config.write_text('[sites.a]\nstart_urls = ["http://127.0.0.1:9/"]\n')
+    result = invoke(tmp_path, "crawl", "--config", str(config), "--site", "b")
+    assert result.exit_code != 0 and "no site 'b'" in result.output
+
+
+def test_demo_crawls_indexes_and_serves_the_sample(tmp_path):
+    env = {**os.environ, "VNSEARCH_DATA_DIR": str(tmp_path)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cli", "demo", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+    )
+    try:
+        deadline, url = time.monotonic() + 120, None
+        while url is None and time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if "open http://" in line:
+                url = line.split("open ", 1)[1].split()[0]
+            assert line or process.poll() is None, "demo exited early"
+        response = requests.get(url + "api/search", params={"q": "nguyen van hoa"}, timeout=10)
+        assert response.status_code == 200
+        body = response.json()
+        assert body["total"] == 8
+        assert {f["value"] for f in body["facets"]["source"]} == {"tinhuy", "baotinh", "congtt"}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
