@@ -107,18 +107,20 @@ def rebuild(store: Store, data_dir: str | Path, procs: int = 1, wait: float = 30
         previous = current_generation(data_dir)
         generation = _new_generation(data_dir)
         ix = whoosh_index.open_dir(str(generation))
-        count = _write(ix, store.changes_since(0), generation, batch=0, procs=procs)
+        count = _write(ix, store.changes_since(0), generation, batch=0, procs=procs, fresh=True)
         _swap_to(data_dir, generation)
         _remove_old_generations(data_dir, keep={generation.name, getattr(previous, "name", "")})
         return IndexStats(indexed=count, generation=generation.name)
 
 
-def _write(ix, changes, generation: Path, batch: int, procs: int = 1) -> int:
-    """``batch`` > 0 commits every ``batch`` documents; 0 commits once at the end."""
+def _write(ix, changes, generation: Path, batch: int, procs: int = 1, fresh=False) -> int:
+    """``batch`` > 0 commits every ``batch`` documents; 0 commits once at the end. A ``fresh``
+    generation holds no earlier version of any document, so nothing needs replacing."""
     count, last_seq = 0, None
     writer = _writer(ix, procs)
     for seq, article, status in changes:
-        writer.update_document(**document(article, status))
+        add = writer.add_document if fresh else writer.update_document
+        add(**document(article, status))
         count, last_seq = count + 1, seq
         if batch and count % batch == 0:
             writer.commit()

@@ -24,6 +24,9 @@ FIELD_VIEWS = {
     "official": ((None, "officials_f"),),
 }
 FIELD_ALIASES = {"title": "title", "body": "body", "official": "official", "officials": "official"}
+# The exact body view keeps no positions (half the cost of indexing a body): phrases are
+# matched in the folded view, and the exact view only ranks the words typed with diacritics.
+UNPOSITIONED = frozenset({"body"})
 EXACT_BOOST = 3.0
 PREFIX_EXPANSION = 64
 _LEXEME = re.compile(r'(?P<neg>-?)(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+))')
@@ -156,6 +159,8 @@ def clause_query(clause: Clause, reader) -> wq.Query:
 
 def _view_query(clause, fieldname, tokens, reader, boost=1.0) -> wq.Query:
     if clause.kind == "phrase" or (clause.field == "official" and len(tokens) > 1):
+        if fieldname in UNPOSITIONED:
+            return wq.And([wq.Term(fieldname, t) for t in tokens], boost=boost)
         return wq.Phrase(fieldname, tokens, boost=boost)
     if clause.kind == "prefix":
         return _prefix(fieldname, tokens[0], reader, boost)
