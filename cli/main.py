@@ -14,6 +14,7 @@ from crawler import jsonl
 from crawler.config import ConfigError, Site, load_sites
 from crawler.crawl import crawl, progress_bar
 from crawler.fetch import Fetcher
+from crawler.jobs import site_lock
 from crawler.reextract import reextract
 from crawler.store import Store
 from index import export, writer
@@ -125,18 +126,25 @@ def crawl_targets(urls, config_path, site_names) -> list[tuple[Site | None, list
 
 
 def run_crawl(store, data_dir, site, start_urls, max_pages, delay, contact):
-    """One crawl, with a progress bar when a person is watching."""
+    """One crawl, with a progress bar when a person is watching, under the site's lock so that
+    it never runs beside the scheduler's crawl of the same site."""
+    scope = site or Site.for_urls(start_urls)
     fetcher = Fetcher(contact=contact)
     options = dict(start_urls=start_urls, site=site, max_pages=max_pages, delay=delay,
                    fetcher=fetcher)
-    budget = max_pages or (site.max_pages if site else Site.for_urls(start_urls).max_pages)
-    try:
-        if not sys.stderr.isatty():
-            return crawl(store, data_dir, **options)
-        with progress_bar(budget, desc=site.name if site else "crawl", leave=False) as progress:
-            return crawl(store, data_dir, progress=progress, **options)
-    finally:
-        fetcher.close()
+    with site_lock(data_dir, scope.name) as held:
+        if not held:
+            raise click.ClickException(
+                f"{scope.name} is being crawled by another vnsearch process (the scheduler?); "
+                "run this again when it has finished"
+            )
+        try:
+            if not sys.stderr.isatty():
+                return crawl(store, data_dir, **options)
+            with progress_bar(max_pages or scope.max_pages, desc=scope.name, leave=False) as bar:
+                return crawl(store, data_dir, progress=bar, **options)
+        finally:
+            fetcher.close()
 
 
 def summary_line(summary) -> str:
@@ -341,3 +349,52 @@ def demo_command(data_dir: Path, port: int):
             server.serve_forever()
         except KeyboardInterrupt:
             click.echo("stopped")
+
+
+@main.command("schedule")
+@click.option("--config", "config_path", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="sites.toml; every site with a schedule is followed.")
+@click.option("--once", is_flag=True,
+              help="Run the jobs due now, then exit (for cron or a systemd timer).")
+@click.option("--site", "site_names", multiple=True, help="Only this site of the config.")
+@click.option("--max-jobs", type=click.IntRange(min=1), help="Exit after this many jobs.")
+@click.option("--contact", envvar="VNSEARCH_CONTACT",
+              help="URL or e-mail in the User-Agent, so site owners can reach you.")
+@click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"]),
+              default="info", show_default=True)
+@data_dir_option
+@friendly_errors
+def schedule_command(data_dir, config_path, once, site_names, max_jobs, contact, log_level):
+    """Crawl each site when its schedule says, updating the index after each job.
+
+    Runs until SIGTERM or Ctrl-C, which finish the page in hand and record the job as stopped;
+    the next start resumes it. Logs go to stderr.
+    """
+    import threading
+
+    from cli import schedule
+    from crawler.jobs import Scheduler, scheduled_sites, stop_on_signals
+
+    sites = scheduled_sites(load_sites(config_path), site_names, config_path)
+    schedule.configure_logging(log_level)
+    stop = threading.Event()
+    with Store.in_data_dir(data_dir) as store, stop_on_signals(stop):
+        scheduler = Scheduler(store, data_dir, sites, after_job=schedule.index_after_job(data_dir),
+                              stop_event=stop, contact=contact)
+        scheduler.run(once=once, max_jobs=max_jobs)
+
+
+@main.command("jobs")
+@click.option("--json", "as_json", is_flag=True, help="Print the API's response object.")
+@data_dir_option
+def jobs_command(data_dir: Path, as_json: bool):
+    """The scheduled jobs: last run, outcome, new articles and next run of each site."""
+    from cli.schedule import jobs_table
+
+    with Store.in_data_dir(data_dir) as store:
+        jobs = store.jobs()
+    if as_json:
+        click.echo(json.dumps({"jobs": jobs}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(jobs_table(jobs))

@@ -10,6 +10,7 @@ The file holds one table per site::
     sitemaps = ["https://baotinh.example.vn/sitemap.xml"]
     deny = ["/lich/"]
     delay = 2
+    schedule = "6h"          # or a cron expression, like "0 */6 * * *"
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import sys
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from crawler.schedule import parse_schedule
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -42,7 +45,7 @@ class Site:
     selectors: dict[str, str] = field(default_factory=dict)  # title, date, body, author -> CSS
     delay: float = 1.0  # seconds between requests to one host, at least
     max_pages: int = 1000  # per run
-    schedule: str = ""  # read by the scheduler
+    schedule: str = ""  # an interval or a cron expression (crawler.schedule); "": not scheduled
 
     @classmethod
     def for_urls(cls, start_urls: list[str]) -> Site:
@@ -70,7 +73,9 @@ def load_sites(path: str | Path) -> dict[str, Site]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        line = re.search(r"at line (\d+)", str(exc))
+        where = f"{path}:{line[1]}" if line else str(path)
+        raise ConfigError(f"{where}: not valid TOML: {exc}") from exc
     where = _Locator(path, text)
     for key in data:
         if key != "sites":
@@ -143,6 +148,11 @@ def _check(key: str, value):
         return value
     if not isinstance(value, str):
         raise _Invalid(f'must be a string, like "6h", not {value!r}')
+    if key == "schedule":
+        try:
+            parse_schedule(value)
+        except ValueError as exc:
+            raise _Invalid(f'"{value}" {exc}') from None
     return value
 
 

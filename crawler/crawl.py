@@ -3,7 +3,8 @@
 Each page is committed in one transaction with its article, its URL state and the URLs it
 queued, so a crawl killed at any moment resumes where it stopped and stores every article once.
 A pass over a site may span several runs; a run that finds nothing queued starts a new pass with
-the feeds, sitemaps and start pages, which is also how a recrawl picks up new articles.
+the feeds, sitemaps and start pages, which is also how a recrawl picks up new articles. The run's
+counts are committed with each page too, so the figures of a killed run stay true.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class CrawlSummary:
     updated: int = 0
     unchanged: int = 0
     not_modified: int = 0
+    gone: int = 0  # stored articles the site now answers 404 or 410 for
     errors: Counter = field(default_factory=Counter)  # error kind -> pages
     outcome: str = "running"  # then "complete", "budget" (max_pages reached) or "stopped"
 
@@ -50,6 +52,7 @@ class CrawlSummary:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "not_modified": self.not_modified,
+            "gone": self.gone,
             "errors": dict(sorted(self.errors.items())),
         }
 
@@ -173,6 +176,7 @@ class _Run:
             self.queue(row, links)
             self.store.mark_done(self.site.name, row["url"])
             self.store.mark_done(self.site.name, final)
+            self.store.update_run(self.summary.run_id, self.summary.counts())
 
     def in_scope(self, url: str) -> bool:
         return in_scope(url, self.site)
@@ -212,9 +216,15 @@ class _Run:
         site = self.site.name
         if response.error:
             self.summary.errors[response.error] += 1
-            if response.status in GONE and state.get("article_id"):
-                self.store.mark_gone(state["article_id"])
-            self.store.record_url(url, site, http_status=response.status, error=response.error)
+            forget = {}
+            if response.status in GONE:
+                if state.get("article_id") and self.store.mark_gone(state["article_id"]):
+                    self.summary.gone += 1
+                # a page that comes back must be fetched whole, not answered with a 304
+                forget = {"etag": None, "last_modified": None}
+            self.store.record_url(
+                url, site, http_status=response.status, error=response.error, **forget
+            )
             return
         if response.not_modified:
             self.summary.not_modified += 1

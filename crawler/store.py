@@ -1,4 +1,4 @@
-"""The SQLite store: articles, URL states and crawl runs, written transactionally.
+"""The SQLite store: articles, URL states, crawl runs and scheduled jobs, written transactionally.
 
 Every change to an article bumps its ``seq`` from one counter, so the index can catch up with
 "everything after seq N" and a crash between store and index loses nothing: the index simply
@@ -12,7 +12,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from crawler.article import Article
@@ -65,13 +65,32 @@ CREATE TABLE IF NOT EXISTS frontier (
     PRIMARY KEY (site, url)
 );
 CREATE INDEX IF NOT EXISTS frontier_next ON frontier(site, done, priority);
+CREATE TABLE IF NOT EXISTS jobs (
+    site TEXT PRIMARY KEY,
+    schedule TEXT NOT NULL,
+    next_run TEXT NOT NULL,
+    failures INTEGER NOT NULL DEFAULT 0,
+    last_run_started TEXT,
+    last_run_finished TEXT,
+    outcome TEXT,
+    counts TEXT NOT NULL DEFAULT '{}',
+    error TEXT,
+    owner TEXT,
+    heartbeat TEXT
+);
 """
 
 ARTICLE_COLUMNS = "id, url, title, body, published, source, section, author, officials"
+JOB_STALE_AFTER = 60  # seconds without a heartbeat after which a running job's process is gone
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return stamp(datetime.now(timezone.utc))
+
+
+def stamp(moment: datetime) -> str:
+    """How the store writes times: UTC, ISO 8601, whole seconds."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 def content_hash(article: Article) -> str:
@@ -250,9 +269,22 @@ class Store:
             (now(), outcome, json.dumps(counts, ensure_ascii=False), run_id),
         )
 
+    def update_run(self, run_id: int, counts: dict) -> None:
+        """Counts so far, written with each page so that a killed run's figures stay true."""
+        self.db.execute(
+            "UPDATE runs SET counts = ? WHERE id = ?",
+            (json.dumps(counts, ensure_ascii=False), run_id),
+        )
+
     def runs(self, limit: int = 20) -> list[dict]:
         rows = self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
-        return [{**dict(r), "counts": json.loads(r["counts"])} for r in rows]
+        return [_counted(r) for r in rows]
+
+    def latest_run(self, site: str) -> dict | None:
+        row = self.db.execute(
+            "SELECT * FROM runs WHERE site = ? ORDER BY id DESC LIMIT 1", (site,)
+        ).fetchone()
+        return _counted(row) if row else None
 
     # -- crawl frontier ---------------------------------------------------------------------
     # One pass over a site may take several runs (page budgets, kills): its queue lives here,
@@ -300,6 +332,71 @@ class Store:
             (site, url, url),
         )
 
+    # -- scheduled jobs ---------------------------------------------------------------------
+    # One row a site: how the scheduler's last run of it ended and when it is due again. The
+    # lock on a site is a file lock that dies with its process; owner and heartbeat only say
+    # who holds it, for the status table.
+
+    def plan_job(self, site: str, schedule: str, next_run: datetime) -> None:
+        """Add a site's job, or re-plan it for a changed schedule; a job that is due sooner
+        under the old schedule (a run to resume, say) keeps its earlier time."""
+        self.db.execute(
+            "INSERT INTO jobs (site, schedule, next_run) VALUES (?, ?, ?)"
+            " ON CONFLICT(site) DO UPDATE SET schedule = excluded.schedule,"
+            " next_run = MIN(next_run, excluded.next_run)",
+            (site, schedule, stamp(next_run)),
+        )
+
+    def job(self, site: str) -> dict | None:
+        row = self.db.execute("SELECT * FROM jobs WHERE site = ?", (site,)).fetchone()
+        return _counted(row) if row else None
+
+    def jobs(self, stale_after: float = JOB_STALE_AFTER) -> list[dict]:
+        """Every job, by site; a job whose process stopped beating reads ``interrupted``."""
+        oldest = stamp(datetime.now(timezone.utc) - timedelta(seconds=stale_after))
+        jobs = [_counted(r) for r in self.db.execute("SELECT * FROM jobs ORDER BY site")]
+        for job in jobs:
+            job["running"] = job["outcome"] == "running" and (job["heartbeat"] or "") >= oldest
+            if job["outcome"] == "running" and not job["running"]:
+                job["outcome"] = "interrupted"
+        return jobs
+
+    def start_job(self, site: str, owner: str, started: datetime) -> None:
+        self.db.execute(
+            "UPDATE jobs SET last_run_started = ?, outcome = 'running', owner = ?, heartbeat = ?"
+            " WHERE site = ?",
+            (stamp(started), owner, now(), site),
+        )
+
+    def beat_job(self, site: str, owner: str) -> None:
+        self.db.execute(
+            "UPDATE jobs SET heartbeat = ? WHERE site = ? AND owner = ?", (now(), site, owner)
+        )
+
+    def finish_job(
+        self,
+        site: str,
+        outcome: str,
+        counts: dict,
+        finished: datetime,
+        next_run: datetime,
+        failures: int,
+        error: str | None = None,
+    ) -> None:
+        self.db.execute(
+            "UPDATE jobs SET last_run_finished = ?, outcome = ?, counts = ?, next_run = ?,"
+            " failures = ?, error = ?, owner = NULL, heartbeat = NULL WHERE site = ?",
+            (
+                stamp(finished),
+                outcome,
+                json.dumps(counts, ensure_ascii=False),
+                stamp(next_run),
+                failures,
+                error,
+                site,
+            ),
+        )
+
     # -- small settings ---------------------------------------------------------------------
 
     def get_meta(self, key: str, default: str | None = None) -> str | None:
@@ -312,6 +409,11 @@ class Store:
             " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+
+
+def _counted(row: sqlite3.Row) -> dict:
+    """A run or a job, its counts read back from JSON."""
+    return {**dict(row), "counts": json.loads(row["counts"])}
 
 
 def _article(row: sqlite3.Row) -> Article:

@@ -1,10 +1,16 @@
 """sites.toml: a good file loads, and each kind of mistake stops with one line naming file and key."""
 
 import textwrap
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from cli.main import main
 from crawler.config import ConfigError, Site, load_sites
+from crawler.schedule import Cron, Interval, parse_schedule
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "sites.example.toml"
 
 GOOD = """\
 [sites.baotinh]
@@ -92,7 +98,66 @@ def test_bad_values_name_the_key(tmp_path, old, new, key):
 
 def test_syntax_error_gives_the_line(tmp_path):
     message = error(tmp_path, GOOD.replace("delay = 2", "delay 2"))
-    assert "line 6" in message
+    assert message.startswith(":6: not valid TOML") and "line 6" in message
+
+
+@pytest.mark.parametrize("schedule", ["90s", "30m", "6h", "1d", "0 */6 * * *", "15 6,18 * * 1-5"])
+def test_good_schedules_load(tmp_path, schedule):
+    path = write(tmp_path, GOOD.replace('schedule = "6h"', f'schedule = "{schedule}"'))
+    assert load_sites(path)["baotinh"].schedule == schedule
+
+
+@pytest.mark.parametrize(
+    ("schedule", "problem"),
+    [
+        ("every 6h", 'must be an interval like "6h"'),
+        ("6 hours", 'must be an interval like "6h"'),
+        ("0s", "must be longer than zero"),
+        ("0 */6 * *", "cron expression of five fields"),
+        ("0 0 */6 * * *", "cron expression of five fields"),
+        ("61 * * * *", "not a valid cron expression (Bad minute)"),
+        ("", 'must be an interval like "6h"'),
+    ],
+)
+def test_bad_schedule_names_file_line_and_key(tmp_path, schedule, problem):
+    message = error(tmp_path, GOOD.replace('schedule = "6h"', f'schedule = "{schedule}"'))
+    assert message.startswith(f':8: sites.baotinh.schedule "{schedule}" ')
+    assert problem in message
+
+
+def test_schedules_read_as_intervals_or_cron():
+    assert parse_schedule("90s") == Interval(every=parse_schedule("90s").every)
+    assert parse_schedule("90s").every.total_seconds() == 90
+    assert parse_schedule("1d").every.total_seconds() == 86400
+    assert parse_schedule(" 0  */6 * * * ") == Cron("0 */6 * * *")
+
+
+def test_the_example_file_follows_real_sites_on_a_schedule():
+    sites = load_sites(EXAMPLE)
+    assert {"dangcongsan", "nhandan", "baochinhphu", "tinhuykontum", "baokontum"} <= set(sites)
+    for site in sites.values():
+        parse_schedule(site.schedule)
+        assert all(url.startswith("https://") for url in site.seeds)
+        assert site.delay >= 1
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "words"),
+    [
+        ("delay = 2", "delay 2", 6, "not valid TOML"),
+        ("delay = 2", "dely = 2", 6, '"dely"'),
+        ('feeds = ["http://', 'feeds = ["htp://', 14, "htp://"),
+        ('schedule = "6h"', 'schedule = "hourly"', 8, "sites.baotinh.schedule"),
+    ],
+)
+def test_the_cli_stops_on_a_bad_file_with_one_line(tmp_path, old, new, line, words):
+    path = write(tmp_path, GOOD.replace(old, new))
+    result = CliRunner().invoke(
+        main, ["schedule", "--config", str(path), "--once", "--data-dir", str(tmp_path / "d")]
+    )
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    [message] = result.output.splitlines()
+    assert message.startswith(f"Error: {path}:{line}: ") and words in message
 
 
 def test_site_with_nothing_to_crawl(tmp_path):

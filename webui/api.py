@@ -69,3 +69,11 @@ def reindex():
     except writer.IndexLockedError as error:
         abort(409, str(error))
     return jsonify({"indexed": stats.indexed, "generation": stats.generation})
+
+
+@bp.get("/jobs")
+@admin_only
+def jobs():
+    """What the scheduler did last and does next, for each site; read from the store only."""
+    with Store.in_data_dir(current_app.config["DATA_DIR"]) as store:
+        return jsonify({"jobs": store.jobs()})

@@ -115,6 +115,28 @@ SCHEMAS = {
             "co_mentioned": {"type": "array", "items": _ref("OfficialCount")},
         },
     },
+    "Job": {
+        "type": "object",
+        "description": "Times are ISO 8601 in UTC.",
+        "properties": {
+            "site": STRING,
+            "schedule": {"type": "string", "description": "An interval (6h) or a cron "
+                                                          "expression (0 */6 * * *)."},
+            "running": {"type": "boolean"},
+            "outcome": {"type": ["string", "null"], "enum": [
+                "running", "complete", "budget", "stopped", "failed", "interrupted", None]},
+            "last_run_started": {"type": ["string", "null"]},
+            "last_run_finished": {"type": ["string", "null"]},
+            "next_run": STRING,
+            "failures": {"type": "integer", "description": "Failed runs in a row."},
+            "counts": {"type": "object", "description": "Pages and articles (new, updated, "
+                                                        "unchanged, not_modified, gone) and "
+                                                        "errors by kind, of the last run."},
+            "error": {"type": ["string", "null"]},
+            "owner": {"type": ["string", "null"], "description": "host:pid of a running job."},
+            "heartbeat": {"type": ["string", "null"]},
+        },
+    },
 }
 
 
@@ -168,6 +190,17 @@ PATHS = {
             "401": _json(_ref("Error"), "Missing or wrong token."),
             "404": _json(_ref("Error"), "No admin token is configured."),
             "409": _json(_ref("Error"), "Another process is writing the index."),
+        },
+    }},
+    "/api/jobs": {"get": {
+        "summary": "The scheduled crawl jobs: last run, outcome, counts and next run of each site "
+                   "(admin token required).",
+        "security": [{"adminToken": []}],
+        "responses": {
+            "200": _json({"type": "object", "properties": {"jobs": {
+                "type": "array", "items": _ref("Job")}}}),
+            "401": _json(_ref("Error"), "Missing or wrong token."),
+            "404": _json(_ref("Error"), "No admin token is configured."),
         },
     }},
     "/feed.atom": {"get": {

@@ -49,8 +49,12 @@ def origins(value) -> str | tuple[str, ...]:
     return tuple(o.strip().rstrip("/") for o in items if o.strip())
 
 
+ADMIN_PATHS = ("/api/admin/", "/api/jobs")
+
+
 def read_only_api(path: str) -> bool:
-    return path.startswith("/api/") and not path.startswith("/api/admin/")
+    """The API other sites may call; admin routes never answer another origin."""
+    return path.startswith("/api/") and not path.startswith(ADMIN_PATHS)
 
 
 def rate_limited(path: str) -> bool:
