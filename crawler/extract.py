@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlparse
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag, XMLParsedAsHTMLWarning
 from bs4.builder import ParserRejectedMarkup
 from bs4.element import PreformattedString
 
@@ -160,7 +161,11 @@ def extract(html: str | bytes, url: str, selectors: dict | None = None) -> Extra
     if not markup.strip():
         return None
     try:
-        return _Page(BeautifulSoup(markup, "lxml"), url, selectors or {}).extract()
+        with warnings.catch_warnings():
+            # Whatever a server sent at an article URL is read as HTML, XML-looking or not.
+            warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+            soup = BeautifulSoup(markup, "lxml")
+        return _Page(soup, url, selectors or {}).extract()
     except (RecursionError, ParserRejectedMarkup):
         return None
 
