@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
+
 from index.officials import canonical_name
 from index.writer import current_generation, open_index
+from search import facets, matching, ranking
 from search import filters as search_filters
-from search import matching, ranking
 from search import query as search_query
-from search.facets import FacetCache
+from search.columns import ColumnsCache
 from search.filters import FilterError, Filters
 from search.officials import OfficialsDirectory, profile
 from search.snippets import snippet
@@ -59,7 +61,8 @@ class Engine:
     def __init__(self, data_dir: str | Path):
         self.data_dir = Path(data_dir)
         self._local = threading.local()
-        self._facets = FacetCache()
+        self._columns = ColumnsCache()
+        self._postings = matching.PostingsCache()
         self._officials_lock = threading.Lock()
         self._officials: tuple[object, OfficialsDirectory] | None = None
 
@@ -98,20 +101,21 @@ class Engine:
         searcher = self.searcher()
         parsed = search_query.parse(request.q)
         officials = self.officials_directory(searcher)
-        columns = self._facets.get(searcher.reader(), self._key(searcher))
+        columns = self._columns.get(searcher.reader(), self._key(searcher))
+        postings = matching.Postings(searcher, columns, self._postings, self._key(searcher))
         try:
-            allowed = matching.filter_docs(searcher, request.filters, officials.by_key, columns)
+            allowed = matching.filter_docs(postings, request.filters, officials.by_key)
         except FilterError as error:
             raise SearchError(str(error)) from None
-        docs, fallback = self._match(searcher, parsed, allowed)
+        docs, fallback = self._match(postings, parsed, allowed)
         sort = request.sort if not parsed.empty else (
             "newest" if request.sort == "relevance" else request.sort
         )
         wanted = request.page * request.page_size
         if sort == "relevance":
-            page = ranking.ranked(searcher, parsed, docs, wanted)[wanted - request.page_size :]
+            page = ranking.ranked(postings, parsed, docs, wanted)[wanted - request.page_size :]
         else:
-            ordered = columns.by_date(docs, wanted, newest=sort == "newest")
+            ordered = facets.by_date(columns, docs, wanted, newest=sort == "newest")
             page = [(docnum, None) for docnum in ordered[wanted - request.page_size :]]
         terms = search_query.highlight_terms(parsed)
         prefixes = tuple(search_query.prefixes(parsed))
@@ -127,21 +131,21 @@ class Engine:
             "hits": [
                 self._hit(searcher.stored_fields(d), score, terms, prefixes) for d, score in page
             ],
-            "facets": columns.count(
-                docs, request.top_officials, months=_one_year(request.filters)
+            "facets": facets.count(
+                columns, docs, request.top_officials, months=_one_year(request.filters)
             ),
         }
 
     @staticmethod
-    def _match(searcher, parsed, allowed) -> tuple[set[int], str | None]:
+    def _match(postings, parsed, allowed) -> tuple[np.ndarray, str | None]:
         """Matching docnums and the fallback used: every word first, any word if none has all."""
         if parsed.empty:
-            return (allowed if allowed is not None else matching.live_docs(searcher)), None
+            return (allowed if allowed is not None else matching.live_docs(postings.columns)), None
         for any_group, fallback in ((False, None), (True, "any")):
-            docs = matching.query_docs(searcher, parsed, any_group)
+            docs = matching.query_docs(postings, parsed, any_group)
             if allowed is not None:
-                docs &= allowed
-            if docs or len(parsed.groups) < 2:
+                docs = matching.intersection([docs, allowed])
+            if len(docs) or len(parsed.groups) < 2:
                 return docs, fallback
         return docs, fallback
 

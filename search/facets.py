@@ -1,96 +1,56 @@
-"""Facet counts over *all* matching documents, from per-document columns read once.
+"""Facet counts over *all* matching documents, and date order without scoring.
 
-Whoosh's ``groupedby`` costs about 15 µs a matching document and holds every hit; reading the
-facet columns once per index generation and counting matched document numbers against them is
-a list lookup a document.
+Whoosh's ``groupedby`` costs about 15 µs a matching document and holds every hit; counting the
+matched document numbers against per-generation columns is one ``bincount`` a facet.
 """
 
 from __future__ import annotations
 
-import bisect
-import heapq
-import threading
-from collections import Counter
-from dataclasses import dataclass
+import numpy as np
 
-FACET_FIELDS = ("year", "month", "source", "section")
+from search.columns import Columns
 
 
-@dataclass
-class FacetColumns:
-    """Facet values per document number, for one reader generation."""
-
-    columns: dict[str, list]
-    published: list[int]
-    officials: list[tuple[str, ...]]
-    by_published: list[tuple[int, int]]  # (published, docnum), sorted: date ranges by bisection
-
-    @classmethod
-    def read(cls, reader) -> FacetColumns:
-        size = reader.doc_count_all()
-        columns = {name: _column(reader, name, size) for name in FACET_FIELDS}
-        published = [v or 0 for v in _column(reader, "published", size, translate=False)]
-        officials: list[list[str]] = [[] for _ in range(size)]
-        for term in reader.lexicon("officials"):
-            name = term.decode("utf-8")
-            for docnum in reader.postings("officials", term).all_ids():
-                officials[docnum].append(name)
-        by_published = sorted((value, d) for d, value in enumerate(published) if value)
-        return cls(columns, published, [tuple(names) for names in officials], by_published)
-
-    def published_between(self, low: int, high: int) -> set[int]:
-        start = bisect.bisect_left(self.by_published, (low, -1))
-        stop = bisect.bisect_right(self.by_published, (high, float("inf")))
-        return {docnum for _, docnum in self.by_published[start:stop]}
-
-    def count(self, docs, top_officials: int = 20, months: bool = False) -> dict:
-        result = {
-            "officials": _top(Counter(o for d in docs for o in self.officials[d]), top_officials),
-            "year": _by_value(Counter(map(self.columns["year"].__getitem__, docs))),
-            "source": _top(Counter(map(self.columns["source"].__getitem__, docs))),
-            "section": _top(Counter(map(self.columns["section"].__getitem__, docs))),
-        }
-        if months:
-            result["month"] = _by_value(Counter(map(self.columns["month"].__getitem__, docs)))
-        return result
-
-    def by_date(self, docs, k: int, newest: bool) -> list[int]:
-        """The first ``k`` matches by publication date, without scoring any of them."""
-        pick = heapq.nlargest if newest else heapq.nsmallest
-        return pick(k, docs, key=self.published.__getitem__)
+def count(columns: Columns, docs: np.ndarray, top_officials: int = 20,
+          months: bool = False) -> dict:
+    result = {
+        "officials": _top(_official_counts(columns, docs), columns.official_names, top_officials),
+        "year": _by_value(columns, "year", docs),
+        "source": _top(*_facet_counts(columns, "source", docs)),
+        "section": _top(*_facet_counts(columns, "section", docs)),
+    }
+    if months:
+        result["month"] = _by_value(columns, "month", docs)
+    return result
 
 
-def _column(reader, name, size, translate=True) -> list:
-    if not reader.has_column(name):
-        return [None] * size
-    values = list(reader.column_reader(name, translate=translate))
-    if translate:
-        values = [v.decode("utf-8") if isinstance(v, bytes) else v for v in values]
-    return values
+def by_date(columns: Columns, docs: np.ndarray, k: int, newest: bool) -> list[int]:
+    """The first ``k`` matches by publication date (undated last), oldest or newest first."""
+    dates = columns.published[docs]
+    dates = np.where(dates > 0, dates, np.iinfo(np.int64).max) if not newest else dates
+    keys = -dates if newest else dates
+    order = np.lexsort((docs, keys))[:k]
+    return docs[order].tolist()
 
 
-def _top(counter: Counter, limit: int | None = None) -> list[dict]:
-    counter.pop("", None)
-    counter.pop(None, None)
-    return [{"value": v, "count": c} for v, c in counter.most_common(limit)]
+def _facet_counts(columns: Columns, name: str, docs: np.ndarray):
+    facet = columns.facets[name]
+    codes = facet.codes[docs]
+    return np.bincount(codes[codes >= 0], minlength=len(facet.values)), facet.values
 
 
-def _by_value(counter: Counter) -> list[dict]:
-    counter.pop("", None)
-    counter.pop(None, None)
-    return [{"value": v, "count": counter[v]} for v in sorted(counter)]
+def _official_counts(columns: Columns, docs: np.ndarray) -> np.ndarray:
+    matched = np.zeros(columns.size, dtype=bool)
+    matched[docs] = True
+    pair_docs, pair_officials = columns.official_pairs
+    return np.bincount(pair_officials[matched[pair_docs]], minlength=len(columns.official_names))
 
 
-class FacetCache:
-    """One :class:`FacetColumns` per index generation, shared by every thread."""
+def _top(counts: np.ndarray, values: list[str], limit: int | None = None) -> list[dict]:
+    order = sorted((i for i in np.flatnonzero(counts)), key=lambda i: (-counts[i], values[i]))
+    return [{"value": values[i], "count": int(counts[i])} for i in order[:limit]]
 
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._key = None
-        self._columns: FacetColumns | None = None
 
-    def get(self, reader, key) -> FacetColumns:
-        with self._lock:
-            if key != self._key:
-                self._columns, self._key = FacetColumns.read(reader), key
-            return self._columns
+def _by_value(columns: Columns, name: str, docs: np.ndarray) -> list[dict]:
+    counts, values = _facet_counts(columns, name, docs)
+    return [{"value": values[i], "count": int(counts[i])} for i in np.flatnonzero(counts)]

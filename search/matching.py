@@ -1,93 +1,219 @@
-"""Which documents match: sets of document numbers computed from the postings directly.
+"""Which documents match: sorted arrays of document numbers computed from the postings.
 
 Counting and facets need *every* match, and a one-word query typed without diacritics matches
 most of the archive. Walking Whoosh's matchers costs a Python call a posting; reading postings
-a block at a time and combining them as sets moves that work into C. Whoosh still ranks the
-top hits (see :mod:`search.ranking`), restricted to these sets.
+a block at a time and combining them as sorted arrays moves that work into C.
 """
 
 from __future__ import annotations
 
-from whoosh import query as wq
+import bisect
+import threading
+from collections import OrderedDict
+from functools import reduce
+
+import numpy as np
 from whoosh.util.times import datetime_to_long
 
-from search.facets import FacetColumns
+from search.columns import Columns
 from search.filters import Filters, date_range, resolve_official
 from search.query import FIELD_VIEWS, Clause, ParsedQuery, expand_prefix
 
-
-def term_docs(searcher, fieldname: str, text: str) -> set[int]:
-    docs: set[int] = set()
-    for leaf, offset in searcher.leaf_searchers():
-        reader = leaf.reader()
-        if (fieldname, text) not in reader:
-            continue
-        ids = _posting_ids(reader.postings(fieldname, text))
-        docs.update(ids if offset == 0 else (offset + i for i in ids))
-    return docs
+EMPTY = np.zeros(0, dtype=np.int64)
 
 
-def _posting_ids(matcher) -> list[int]:
-    """All ids of a leaf matcher, a block at a time where the codec allows it."""
+class PostingsCache:
+    """Decoded postings of the most used words, kept for one index generation.
+
+    Common words are what every search reads, and decoding a long posting list costs more than
+    everything else a search does; the cache is bounded by the postings it holds.
+    """
+
+    def __init__(self, max_postings: int = 8_000_000):
+        self.max_postings = max_postings
+        self._lock = threading.Lock()
+        self._key = None
+        self._entries: OrderedDict = OrderedDict()
+        self._held = 0
+
+    def get(self, generation, term, load):
+        with self._lock:
+            if generation != self._key:
+                self._key, self._held = generation, 0
+                self._entries.clear()
+            if term in self._entries:
+                self._entries.move_to_end(term)
+                return self._entries[term]
+        value = load()
+        with self._lock:
+            if generation == self._key and term not in self._entries:
+                self._entries[term] = value
+                self._held += len(value[0])
+                while self._held > self.max_postings and self._entries:
+                    self._held -= len(self._entries.popitem(last=False)[1][0])
+        return value
+
+
+class Postings:
+    """Postings as one search sees them: matching and ranking ask for the same words."""
+
+    def __init__(self, searcher, columns: Columns, cache: PostingsCache, generation):
+        self.searcher, self.columns = searcher, columns
+        self._cache, self._generation = cache, generation
+
+    def get(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, term frequencies) of the live documents holding ``text``."""
+        return self._cache.get(
+            self._generation, (fieldname, text), lambda: self._load(fieldname, text)
+        )
+
+    def docs(self, fieldname: str, text: str) -> np.ndarray:
+        return self.get(fieldname, text)[0]
+
+    def _load(self, fieldname, text):
+        ids, weights = [], []
+        for leaf, offset in self.searcher.leaf_searchers():
+            reader = leaf.reader()
+            if (fieldname, text) in reader:
+                leaf_ids, leaf_weights = _blocks(reader.postings(fieldname, text))
+                ids.append(np.asarray(leaf_ids, dtype=np.int64) + offset)
+                weights.append(np.asarray(leaf_weights, dtype=np.float32))
+        if not ids:
+            return EMPTY, np.zeros(0, dtype=np.float32)
+        ids, weights = np.concatenate(ids), np.concatenate(weights)
+        keep = self.columns.live[ids]
+        boost = self.searcher.schema[fieldname].format.field_boost or 1.0
+        return ids[keep], (weights[keep] / boost).astype(np.float32)
+
+
+def _blocks(matcher) -> tuple[list, list]:
+    """All ids and weights of a leaf matcher, a block at a time where the codec allows it."""
+    ids, weights = [], []
     if not hasattr(matcher, "_next_block"):
-        return list(matcher.all_ids())
-    ids: list[int] = []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        return ids, weights
     while matcher.is_active():
         if matcher._ids is None:
             matcher._read_ids()
+        if matcher._weights is None:
+            matcher._read_weights()
         ids.extend(matcher._ids[matcher._i :])
+        weights.extend(matcher._weights[matcher._i :])
         matcher._next_block()
-    return ids
+    return ids, weights
 
 
-def clause_docs(searcher, clause: Clause) -> set[int]:
+def union(arrays) -> np.ndarray:
+    arrays = [a for a in arrays if len(a)]
+    return np.unique(np.concatenate(arrays)) if arrays else EMPTY
+
+
+def intersection(arrays) -> np.ndarray:
+    arrays = sorted(arrays, key=len)
+    return reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), arrays[1:], arrays[0])
+
+
+def clause_docs(postings: Postings, clause: Clause) -> np.ndarray:
     fields = [folded for _, folded in FIELD_VIEWS[clause.field]]
     if clause.kind == "word" and clause.field != "official":
-        return set().union(*(term_docs(searcher, f, clause.folded[0]) for f in fields))
+        return union(postings.docs(f, clause.folded[0]) for f in fields)
     if clause.kind == "prefix":
-        return set().union(
-            *(term_docs(searcher, f, term)
-              for f in fields for term in expand_prefix(searcher.reader(), f, clause.folded[0]))
-        )
-    phrase = wq.Or([wq.Phrase(f, clause.folded) for f in fields])
-    return set(searcher.docs_for_query(phrase))
+        reader = postings.searcher.reader()
+        return union(postings.docs(f, term)
+                     for f in fields for term in expand_prefix(reader, f, clause.folded[0]))
+    return union(phrase_docs(postings, f, clause.folded) for f in fields)
 
 
-def query_docs(searcher, parsed: ParsedQuery, any_group: bool = False) -> set[int]:
-    groups = [set().union(*(clause_docs(searcher, c) for c in g)) for g in parsed.groups]
-    if any_group:
-        docs = set().union(*groups)
-    else:
-        groups.sort(key=len)
-        docs = groups[0].intersection(*groups[1:])
-    for clause in parsed.excluded:
-        docs -= clause_docs(searcher, clause)
+def phrase_docs(postings: Postings, fieldname: str, tokens: list[str],
+                within: np.ndarray | None = None) -> np.ndarray:
+    """Documents (among ``within``, if given) where the words stand in this order."""
+    candidates = intersection(
+        [postings.docs(fieldname, t) for t in tokens] + ([within] if within is not None else [])
+    )
+    if len(tokens) == 1 or not len(candidates):
+        return candidates
+    found = []
+    for leaf, offset in postings.searcher.leaf_searchers():
+        reader = leaf.reader()
+        inside = candidates[(candidates >= offset) & (candidates < offset + reader.doc_count_all())]
+        if not len(inside):
+            continue
+        local = (inside - offset).tolist()
+        positions = [_positions(reader.postings(fieldname, t), local) for t in tokens]
+        found.extend(d + offset for d in local if _in_order([p[d] for p in positions]))
+    return np.array(found, dtype=np.int64)
+
+
+def _positions(matcher, docs: list[int]) -> dict[int, list[int]]:
+    """Positions of the word in each of ``docs`` (sorted, all holding it), reading each block
+    of postings once instead of stepping through it a posting at a time."""
+    if not hasattr(matcher, "_next_block"):
+        found = {}
+        for docnum in docs:
+            matcher.skip_to(docnum)
+            found[docnum] = matcher.value_as("positions")
+        return found
+    decode = matcher.format.decode_positions
+    found, i = {}, 0
+    while i < len(docs) and matcher.is_active():
+        if matcher.block_max_id() < docs[i]:
+            matcher._next_block()
+            continue
+        if matcher._ids is None:
+            matcher._read_ids()
+        if matcher._values is None:
+            matcher._read_values()
+        ids, values, end = matcher._ids, matcher._values, matcher.block_max_id()
+        while i < len(docs) and docs[i] <= end:
+            at = bisect.bisect_left(ids, docs[i])
+            found[docs[i]] = decode(values[at])
+            i += 1
+    return found
+
+
+def _in_order(positions: list[list[int]]) -> bool:
+    """Whether some position of the first word is followed by the second, the third, ..."""
+    starts = set(positions[0])
+    for shift, later in enumerate(positions[1:], 1):
+        starts &= {p - shift for p in later}
+        if not starts:
+            return False
+    return True
+
+
+def query_docs(postings: Postings, parsed: ParsedQuery, any_group: bool = False) -> np.ndarray:
+    groups = [union(clause_docs(postings, c) for c in group) for group in parsed.groups]
+    docs = union(groups) if any_group else intersection(groups)
+    if parsed.excluded:
+        docs = np.setdiff1d(docs, union(clause_docs(postings, c) for c in parsed.excluded),
+                            assume_unique=True)
     return docs
 
 
-def live_docs(searcher) -> set[int]:
-    return set(searcher.reader().all_doc_ids())
+def live_docs(columns: Columns) -> np.ndarray:
+    return np.flatnonzero(columns.live)
 
 
-def filter_docs(searcher, filters: Filters, officials_by_key, columns: FacetColumns):
+def filter_docs(postings: Postings, filters: Filters, officials_by_key) -> np.ndarray | None:
     """The documents the filters allow, or None when there are no filters."""
-    sets = []
+    arrays = []
     for official in filters.officials:
         names = resolve_official(official, officials_by_key)
-        sets.append(set().union(*(term_docs(searcher, "officials", n) for n in names)))
+        arrays.append(union(postings.docs("officials", n) for n in names))
     for fieldname, value in (("source", filters.source), ("section", filters.section)):
         if value:
-            sets.append(term_docs(searcher, fieldname, value))
+            arrays.append(postings.docs(fieldname, value))
     if filters.date_from or filters.date_to:
-        sets.append(_date_docs(filters, columns))
-    if not sets:
-        return None
-    sets.sort(key=len)
-    return sets[0].intersection(*sets[1:])
+        arrays.append(_date_docs(filters, postings.columns))
+    return intersection(arrays) if arrays else None
 
 
-def _date_docs(filters: Filters, columns: FacetColumns) -> set[int]:
+def _date_docs(filters: Filters, columns: Columns) -> np.ndarray:
     start, stop = date_range(filters)
     low = datetime_to_long(start) if start else 1
-    high = datetime_to_long(stop.replace(microsecond=999999)) if stop else float("inf")
-    return columns.published_between(low, high)
+    high = datetime_to_long(stop.replace(microsecond=999999)) if stop else np.iinfo(np.int64).max
+    dates = columns.published
+    return np.flatnonzero((dates >= low) & (dates <= high) & columns.live)

@@ -1,4 +1,4 @@
-"""From what a researcher typed to clauses, and from clauses to Whoosh queries.
+"""From what a researcher typed to clauses: what to find, and in which field.
 
 The parser never fails: unbalanced quotes, lone operators and stray symbols are dropped or
 read as plain words, and :attr:`ParsedQuery.searched` says what was searched in the end.
@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from whoosh import query as wq
-
 from index.analysis import exact_tokens, folded_tokens, nfc, words
 
 FIELD_VIEWS = {
@@ -24,10 +22,6 @@ FIELD_VIEWS = {
     "official": ((None, "officials_f"),),
 }
 FIELD_ALIASES = {"title": "title", "body": "body", "official": "official", "officials": "official"}
-# The exact body view keeps no positions (half the cost of indexing a body): phrases are
-# matched in the folded view, and the exact view only ranks the words typed with diacritics.
-UNPOSITIONED = frozenset({"body"})
-EXACT_BOOST = 3.0
 PREFIX_EXPANSION = 64
 _LEXEME = re.compile(r'(?P<neg>-?)(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+))')
 
@@ -136,44 +130,6 @@ def _clause(match: re.Match) -> Clause | None:
     return clause if clause.folded else None
 
 
-# -- Whoosh queries -------------------------------------------------------------------------
-
-
-def to_whoosh(parsed: ParsedQuery, reader) -> wq.Query:
-    """The ranking query: every clause scores, in whichever documents the matching allowed."""
-    clauses = [clause_query(c, reader) for c in parsed.clauses()]
-    return wq.Or(clauses) if len(clauses) > 1 else clauses[0]
-
-
-def clause_query(clause: Clause, reader) -> wq.Query:
-    """The folded view finds; the exact view, when the user typed diacritics, ranks first."""
-    options = []
-    for exact_field, folded_field in FIELD_VIEWS[clause.field]:
-        options.append(_view_query(clause, folded_field, clause.folded, reader))
-        if clause.accented and exact_field:
-            options.append(
-                _view_query(clause, exact_field, clause.exact, reader, boost=EXACT_BOOST)
-            )
-    return wq.Or(options)
-
-
-def _view_query(clause, fieldname, tokens, reader, boost=1.0) -> wq.Query:
-    if clause.kind == "phrase" or (clause.field == "official" and len(tokens) > 1):
-        if fieldname in UNPOSITIONED:
-            return wq.And([wq.Term(fieldname, t) for t in tokens], boost=boost)
-        return wq.Phrase(fieldname, tokens, boost=boost)
-    if clause.kind == "prefix":
-        return _prefix(fieldname, tokens[0], reader, boost)
-    return wq.Term(fieldname, tokens[0], boost=boost)
-
-
-def _prefix(fieldname, prefix, reader, boost) -> wq.Query:
-    terms = expand_prefix(reader, fieldname, prefix)
-    if not terms:
-        return wq.NullQuery
-    return wq.Or([wq.Term(fieldname, text) for text in terms], boost=boost)
-
-
 def expand_prefix(reader, fieldname: str, prefix: str) -> list[str]:
     """A bounded expansion: the most frequent completions, never the whole lexicon."""
     candidates = []
@@ -185,16 +141,13 @@ def expand_prefix(reader, fieldname: str, prefix: str) -> list[str]:
     return [text for _, text in sorted(candidates, reverse=True)[:PREFIX_EXPANSION]]
 
 
-def proximity_phrases(parsed: ParsedQuery) -> list[wq.Query]:
+def proximity_runs(parsed: ParsedQuery) -> list[list[str]]:
     """Syllables that stand together form words: each adjacent pair of plain words, and the
-    whole run, as phrases a hit earns a bonus for."""
+    whole run, as folded phrases a hit earns a bonus for."""
     words = [g[0] for g in parsed.groups if len(g) == 1 and g[0].kind == "word" and not g[0].field]
-    if len(words) < 2:
-        return []
     tokens = [w.folded[0] for w in words]
     pairs = [tokens[i : i + 2] for i in range(len(tokens) - 1)]
-    runs = pairs + ([tokens] if len(tokens) > 2 else [])
-    return [wq.Or([wq.Phrase("title_f", run), wq.Phrase("body_f", run)]) for run in runs]
+    return pairs + ([tokens] if len(tokens) > 2 else [])
 
 
 def highlight_terms(parsed: ParsedQuery) -> set[str]:

@@ -1,0 +1,97 @@
+"""Per-document arrays read once per index generation: facet codes, dates, officials, lengths.
+
+Counting facets, filtering by date and ranking all touch every matching document, and a word
+typed without diacritics matches most of the archive. Whoosh reads these values one call a
+document; read once into numpy arrays, each of those jobs becomes a vector operation.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+FACET_FIELDS = ("year", "month", "source", "section")
+SCORED_FIELDS = ("title", "title_f", "body", "body_f", "officials_f")
+
+
+@dataclass
+class Facet:
+    values: list[str]
+    codes: np.ndarray  # value index per document, -1 where the document has none
+
+
+@dataclass
+class Columns:
+    size: int
+    live: np.ndarray  # bool per document: False once deleted
+    facets: dict[str, Facet]
+    published: np.ndarray  # int64 per document (Whoosh's long form), 0 where undated
+    official_names: list[str]
+    official_pairs: tuple[np.ndarray, np.ndarray]  # (document, official index) pairs
+    lengths: dict[str, np.ndarray]  # field length per document, for BM25
+    average_length: dict[str, float]
+
+    @classmethod
+    def read(cls, reader) -> Columns:
+        size = reader.doc_count_all()
+        live = np.zeros(size, dtype=bool)
+        live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        names = [term.decode("utf-8") for term in reader.lexicon("officials")]
+        docs, officials = [], []
+        for index, name in enumerate(names):
+            ids = list(reader.postings("officials", name).all_ids())
+            docs.extend(ids)
+            officials.extend([index] * len(ids))
+        lengths = {f: _lengths(reader, f, size) for f in SCORED_FIELDS}
+        return cls(
+            size=size,
+            live=live,
+            facets={f: _facet(reader, f, size) for f in FACET_FIELDS},
+            published=np.array(_column(reader, "published", size, translate=False) or [0] * size,
+                               dtype=np.int64),
+            official_names=names,
+            official_pairs=(np.array(docs, dtype=np.int64), np.array(officials, dtype=np.int64)),
+            lengths=lengths,
+            average_length={f: float(a[live].mean()) if live.any() else 1.0
+                            for f, a in lengths.items()},
+        )
+
+
+def _column(reader, name, size, translate=True) -> list:
+    if size == 0 or not reader.has_column(name):
+        return []
+    return [v or 0 for v in reader.column_reader(name, translate=translate)] if not translate \
+        else list(reader.column_reader(name, translate=True))
+
+
+def _facet(reader, name, size) -> Facet:
+    raw = [v.decode("utf-8") if isinstance(v, bytes) else v for v in _column(reader, name, size)]
+    values = sorted({v for v in raw if v})
+    index = {v: i for i, v in enumerate(values)}
+    codes = np.array([index.get(v, -1) for v in raw] or [-1] * size, dtype=np.int64)
+    return Facet(values, codes)
+
+
+def _lengths(reader, fieldname, size) -> np.ndarray:
+    if fieldname not in reader.schema or not reader.schema[fieldname].scorable:
+        return np.ones(size, dtype=np.float64)
+    length = reader.doc_field_length
+    return np.fromiter((length(d, fieldname) or 0 for d in range(size)), dtype=np.float64,
+                       count=size)
+
+
+class ColumnsCache:
+    """One :class:`Columns` per index generation, shared by every thread."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._key = None
+        self._columns: Columns | None = None
+
+    def get(self, reader, key) -> Columns:
+        with self._lock:
+            if key != self._key:
+                self._columns, self._key = Columns.read(reader), key
+            return self._columns
