@@ -1,4 +1,17 @@
-"""Shared test setup: the relevance figures are printed at the end of every run."""
+"""Shared test setup: a store in a temp data dir, and the relevance figures printed at the end
+of every run."""
+
+import pytest
+
+from crawler.store import Store
+
+
+@pytest.fixture
+def store(tmp_path):
+    """A real SQLite store in the test's own data dir."""
+    with Store.in_data_dir(tmp_path) as store:
+        yield store
+
 
 
 def pytest_terminal_summary(terminalreporter):

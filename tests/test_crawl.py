@@ -101,12 +101,6 @@ def news():
         yield NewsSite(server)
 
 
-@pytest.fixture
-def store(tmp_path):
-    with Store.in_data_dir(tmp_path) as store:
-        yield store
-
-
 def urls(store: Store) -> list[str]:
     return sorted(r[0] for r in store.db.execute("SELECT url FROM articles"))
 

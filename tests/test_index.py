@@ -11,7 +11,6 @@ import pytest
 from whoosh.query import Phrase, Term
 
 from crawler.article import Article
-from crawler.store import Store
 from index import writer
 
 
@@ -27,12 +26,6 @@ def make_article(n, **fields):
         "officials": [{"name": "Nguyễn Văn Hoà", "positions": ["Bí thư Tỉnh ủy"]}],
     }
     return Article(**{**values, **fields})
-
-
-@pytest.fixture
-def store(tmp_path):
-    with Store.in_data_dir(tmp_path) as store:
-        yield store
 
 
 def save(store, *articles):

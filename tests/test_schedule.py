@@ -115,12 +115,6 @@ def news():
         yield ChangingSite(server)
 
 
-@pytest.fixture
-def store(tmp_path):
-    with Store.in_data_dir(tmp_path) as store:
-        yield store
-
-
 def article_id(store: Store, news: ChangingSite, n: int) -> str:
     return store.article_id_for_url(news.server.url(f"/bai-{n}.html"))
 
