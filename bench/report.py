@@ -1,0 +1,72 @@
+"""The benchmark result as a readable table (``--json`` prints the dict itself)."""
+
+from __future__ import annotations
+
+from bench.queries import QUERY_TYPES
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:,.1f} MB"
+
+
+def _ms(value: float) -> str:
+    return f"{value:,.1f}" if value < 1000 else f"{value:,.0f}"
+
+
+def _load(values) -> str:
+    return "/".join(f"{v:.1f}" for v in values) if values else "?"
+
+
+def render(result: dict) -> str:
+    c, vn, fts = result["corpus"], result["vnsearch"], result["fts5"]
+    origin = f"seed {c['seed']}" if c.get("generated") else "from file"
+    lines = [
+        f"vnsearch bench: {c['articles']:,} articles ({origin}); bulk {c['bulk']:,}"
+        f" + incremental {c['incremental']:,}; {c['queries_per_type']} queries per type,"
+        " top 10 + snippets + facets",
+        "",
+        f"{'latency (ms)':<15}{'vnsearch':>26}  {'FTS5':>26}  {'p95 ratio':>10}  {'matches':>8}",
+        f"{'query type':<15}{'p50':>8} {'p95':>8} {'p99':>8}  {'p50':>8} {'p95':>8} {'p99':>8}"
+        f"  {'vn/FTS5':>10}  {'(mean)':>8}",
+    ]
+    for kind in QUERY_TYPES:
+        a, b = vn["queries"][kind], fts["queries"][kind]
+        ratio = result["p95_ratio"].get(kind)
+        lines.append(
+            f"{kind:<15}{_ms(a['p50_ms']):>8} {_ms(a['p95_ms']):>8} {_ms(a['p99_ms']):>8}"
+            f"  {_ms(b['p50_ms']):>8} {_ms(b['p95_ms']):>8} {_ms(b['p99_ms']):>8}"
+            f"  {'-' if ratio is None else f'{ratio:.2f}':>10}  {a['mean_matches']:>8,.0f}"
+        )
+    warm_vn = ", ".join(f"{k} {_ms(v)}" for k, v in vn["warmup_ms"].items())
+    warm_fts = ", ".join(f"{k} {_ms(v)}" for k, v in fts["warmup_ms"].items())
+    build, fbuild, inc = vn["build"], fts["build"], vn["incremental"]
+    mem, fmem = vn["memory"], fts["memory"]
+    lines += [
+        "",
+        f"build        vnsearch {build['articles_per_s']:,.1f} articles/s"
+        f" ({build['seconds']:,.1f} s: store {build['store_seconds']:,.1f} s"
+        f" + index {build['index_seconds']:,.1f} s, procs=2, {build.get('segments')} segments)",
+        f"             FTS5     {fbuild['articles_per_s']:,.1f} articles/s"
+        f" ({fbuild['seconds']:,.1f} s incl. optimize)",
+        f"incremental  vnsearch {inc['articles_per_s']:,.1f} articles/s"
+        f" ({inc['articles']:,} articles in {inc['seconds']:,.1f} s: store + index.writer.update)",
+        f"size         vnsearch index {_mb(vn['index_bytes'])} (+ store {_mb(vn['store_bytes'])})"
+        f"; FTS5 database {_mb(fts['db_bytes'])}; index/FTS5 {result['size_ratio']}",
+        f"peak memory  vnsearch build {mem['build_peak_mb']:,.0f} MB"
+        f" (largest build worker {mem['build_workers_peak_mb']:,.0f} MB),"
+        f" queries {mem['search_peak_mb']:,.0f} MB (+{mem['search_delta_mb']:,.0f} MB over"
+        f" {mem['search_start_mb']:,.0f} MB after imports), incremental"
+        f" {mem['incremental_peak_mb']:,.0f} MB",
+        f"             FTS5 build {fmem['build_peak_mb']:,.0f} MB,"
+        f" queries {fmem['search_peak_mb']:,.0f} MB (+{fmem['search_delta_mb']:,.0f} MB)",
+        "             (each phase in a fresh process; peak = ru_maxrss)",
+        f"warm-up (ms) vnsearch {warm_vn}",
+        f"             FTS5     {warm_fts}",
+        f"total time   {result['seconds']:,.0f} s; load average (1/5/15 min) at start"
+        f" {_load(result['environment'].get('load_average_start'))},"
+        f" at end {_load(result['environment'].get('load_average_end'))}"
+        f" on {result['environment']['cpus']} CPUs",
+    ]
+    if result.get("kept"):
+        lines.append(f"work files   {result['kept']}")
+    return "\n".join(lines)
