@@ -17,10 +17,18 @@ from whoosh import fields
 
 from crawler.article import Article
 from index.analysis import ExactAnalyzer, FoldedAnalyzer
+from index.formats import PackedPositions
 from index.officials import merge, name_key
 
 # Separates canonical official names inside one KEYWORD value; names never contain it.
 OFFICIAL_SEPARATOR = ","
+
+
+def positional(analyzer, **options) -> fields.TEXT:
+    """A text field whose positions decode fast (see :mod:`index.formats`)."""
+    field = fields.TEXT(analyzer=analyzer, phrase=True, **options)
+    field.format = PackedPositions(field_boost=field.format.field_boost)
+    return field
 
 
 def build_schema() -> fields.Schema:
@@ -28,10 +36,10 @@ def build_schema() -> fields.Schema:
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         url=fields.STORED(),
-        title=fields.TEXT(analyzer=exact, stored=True, phrase=True, field_boost=3.0),
-        title_f=fields.TEXT(analyzer=folded, phrase=True, field_boost=2.0),
+        title=positional(exact, stored=True),
+        title_f=positional(folded),
         body=fields.TEXT(analyzer=exact, stored=True, phrase=False),
-        body_f=fields.TEXT(analyzer=folded, phrase=True, field_boost=0.7),
+        body_f=positional(folded),
         published=fields.DATETIME(stored=True, sortable=True),
         year=fields.ID(stored=True, sortable=True),
         month=fields.ID(sortable=True),
@@ -40,7 +48,7 @@ def build_schema() -> fields.Schema:
         author=fields.STORED(),
         status=fields.ID(stored=True),
         officials=fields.KEYWORD(stored=True, commas=True, lowercase=False),
-        officials_f=fields.TEXT(analyzer=folded, phrase=True),
+        officials_f=positional(folded),
         officials_data=fields.STORED(),
     )
 

@@ -1,0 +1,37 @@
+"""A posting format for word positions that Python decodes in one call.
+
+Whoosh's own ``Positions`` format pickles the gaps between positions and rebuilds the list in a
+Python loop, once a posting; checking a phrase over thousands of candidate articles spends most
+of its time there. The same positions packed as a little-endian uint32 array decode with one C
+call.
+"""
+
+from __future__ import annotations
+
+import sys
+from array import array
+
+from whoosh.formats import Positions
+from whoosh.system import _INT_SIZE
+
+_SWAP = sys.byteorder == "big"  # the files are little-endian on every machine
+
+
+class PackedPositions(Positions):
+    """The frequency (4 bytes, as Whoosh stores it), then the positions as uint32s."""
+
+    def encode(self, poslist) -> bytes:
+        packed = array("I", poslist)
+        if _SWAP:
+            packed.byteswap()
+        return len(packed).to_bytes(_INT_SIZE, "big") + packed.tobytes()
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        packed = array("I")
+        packed.frombytes(valuestring[_INT_SIZE:])
+        if _SWAP:
+            packed.byteswap()
+        return packed.tolist()
+
+    def decode_frequency(self, valuestring: bytes) -> int:
+        return int.from_bytes(valuestring[:_INT_SIZE], "big")
