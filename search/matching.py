@@ -141,10 +141,20 @@ def phrase_docs(postings: Postings, fieldname: str, tokens: list[str],
         inside = candidates[(candidates >= offset) & (candidates < offset + reader.doc_count_all())]
         if not len(inside):
             continue
-        local = (inside - offset).tolist()
-        positions = [_positions(reader.postings(fieldname, t), local) for t in tokens]
-        found.extend(d + offset for d in local if _in_order([p[d] for p in positions]))
+        matchers = [reader.postings(fieldname, t) for t in tokens]
+        found.extend(d + offset for d in _in_order(matchers, (inside - offset).tolist()))
     return np.array(found, dtype=np.int64)
+
+
+def _in_order(matchers, docs: list[int]) -> list[int]:
+    """Which of ``docs`` hold the words in order: each next word is read only for the
+    documents where the words before it still line up, so most positions are never decoded."""
+    starts = {d: set(p) for d, p in _positions(matchers[0], docs).items()}
+    for shift, matcher in enumerate(matchers[1:], 1):
+        later = _positions(matcher, sorted(starts))
+        starts = {d: s & {p - shift for p in later[d]} for d, s in starts.items()}
+        starts = {d: s for d, s in starts.items() if s}
+    return sorted(starts)
 
 
 def _positions(matcher, docs: list[int]) -> dict[int, list[int]]:
@@ -172,16 +182,6 @@ def _positions(matcher, docs: list[int]) -> dict[int, list[int]]:
             found[docs[i]] = decode(values[at])
             i += 1
     return found
-
-
-def _in_order(positions: list[list[int]]) -> bool:
-    """Whether some position of the first word is followed by the second, the third, ..."""
-    starts = set(positions[0])
-    for shift, later in enumerate(positions[1:], 1):
-        starts &= {p - shift for p in later}
-        if not starts:
-            return False
-    return True
 
 
 def query_docs(postings: Postings, parsed: ParsedQuery, any_group: bool = False) -> np.ndarray:
