@@ -29,7 +29,12 @@ def key_of(article):
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("relevance")
+    data_dir, ids = index_truth(tmp_path_factory.mktemp("relevance"))
+    return Engine(data_dir), ids
+
+
+def index_truth(data_dir):
+    """Store and index the sample archive's ground truth; returns (data dir, id -> truth key)."""
     truth = load_truth()
     ids = {}
     with Store.in_data_dir(data_dir) as store:
@@ -44,7 +49,7 @@ def archive(tmp_path_factory):
                 store.save_article(article)
                 ids[article.id] = key_of(item)
         writer.update(store, data_dir)
-    return Engine(data_dir), ids
+    return data_dir, ids
 
 
 def ranked(archive, query, size=10):
