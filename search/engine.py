@@ -84,7 +84,8 @@ class Engine:
         return held[1]
 
     def _key(self, searcher):
-        return (str(current_generation(self.data_dir)), searcher.reader().generation())
+        """Which index state the per-generation caches belong to (read when the searcher was)."""
+        return (str(self._local.held[0]), searcher.reader().generation())
 
     def officials_directory(self, searcher=None) -> OfficialsDirectory:
         searcher = searcher or self.searcher()
