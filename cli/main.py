@@ -17,6 +17,7 @@ from crawler.fetch import Fetcher
 from crawler.jobs import site_lock
 from crawler.reextract import reextract
 from crawler.store import Store
+from crawler.urls import canonicalize
 from index import export, writer
 from search.engine import SORTS, Engine, SearchError, SearchRequest
 from search.filters import Filters
@@ -109,6 +110,9 @@ def crawl_command(data_dir, urls, config_path, site_names, max_pages, delay, con
 def crawl_targets(urls, config_path, site_names) -> list[tuple[Site | None, list[str]]]:
     """(site, start URLs) pairs; without a config, the URLs' own hosts are the scope and each
     article's source is its host."""
+    for url in urls:
+        if canonicalize(url) is None:
+            raise click.UsageError(f"{url!r} is not an http(s) URL, e.g. https://tinhuykontum.org.vn/")
     if config_path is None:
         if site_names:
             raise click.UsageError("--site needs --config")
@@ -283,7 +287,8 @@ def _rate_limit(ctx, param, value):
 
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=5000, show_default=True, help="Port to listen on (0: any free).")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free).")
 @click.option("--workers", default=8, show_default=True, type=click.IntRange(1, 256),
               help="Requests served at once (threads of the production server).")
 @click.option("--admin-token", envvar="VNSEARCH_ADMIN_TOKEN",
@@ -326,7 +331,8 @@ def serve_command(data_dir, host, port, workers, admin_token, cors_origins, rate
 
 
 @main.command("demo")
-@click.option("--port", default=5000, show_default=True, help="Port of the search UI (0: any).")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port of the search UI (0: any).")
 @data_dir_option
 @friendly_errors
 def demo_command(data_dir: Path, port: int):

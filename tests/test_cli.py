@@ -103,3 +103,13 @@ def test_crawl_refuses_a_site_the_scheduler_is_crawling(tmp_path):
     with site_lock(tmp_path, "a"):
         result = invoke(tmp_path, "crawl", "--config", str(config))
     assert result.exit_code != 0 and "being crawled by another vnsearch process" in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["crawl", "not a url"], "is not an http(s) URL"),
+    (["crawl", "ftp://127.0.0.1/x"], "is not an http(s) URL"),
+    (["serve", "--port", "99999"], "99999 is not in the range"),
+])
+def test_bad_urls_and_ports_are_refused_before_any_work(tmp_path, args, message):
+    result = invoke(tmp_path, *args)
+    assert result.exit_code != 0 and message in result.output
