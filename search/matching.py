@@ -86,10 +86,20 @@ class Postings:
         return ids[keep], (weights[keep] / boost).astype(np.float32)
 
 
+# The on-disk leaf matcher's block internals that the fast paths read; a matcher lacking any of
+# them (another codec, a renamed attribute) takes the public, slower path instead of failing.
+_BLOCK_API = ("_next_block", "_read_ids", "_read_weights", "_read_values", "_ids", "_weights",
+              "_values", "_i", "block_max_id")
+
+
+def _reads_blocks(matcher) -> bool:
+    return all(hasattr(matcher, name) for name in _BLOCK_API)
+
+
 def _blocks(matcher) -> tuple[list, list]:
     """All ids and weights of a leaf matcher, a block at a time where the codec allows it."""
     ids, weights = [], []
-    if not hasattr(matcher, "_next_block"):
+    if not _reads_blocks(matcher):
         while matcher.is_active():
             ids.append(matcher.id())
             weights.append(matcher.weight())
@@ -160,7 +170,7 @@ def _in_order(matchers, docs: list[int]) -> list[int]:
 def _positions(matcher, docs: list[int]) -> dict[int, list[int]]:
     """Positions of the word in each of ``docs`` (sorted, all holding it), reading each block
     of postings once instead of stepping through it a posting at a time."""
-    if not hasattr(matcher, "_next_block"):
+    if not _reads_blocks(matcher):
         found = {}
         for docnum in docs:
             matcher.skip_to(docnum)

@@ -195,3 +195,13 @@ def test_a_fresh_data_dir_answers_repeated_searches(tmp_path):
     engine = Engine(tmp_path)
     for _ in range(3):
         assert engine.search(SearchRequest())["total"] == 0
+
+
+def test_matchers_without_block_internals_take_the_public_path(engine, monkeypatch):
+    from search import matching
+
+    expected = ids(run(engine, '"năm dân vận chính quyền"'))
+    monkeypatch.setattr(matching, "_BLOCK_API", ("_not_there",))
+    fresh = Engine(engine.data_dir)
+    assert ids(run(fresh, '"năm dân vận chính quyền"')) == expected == ["danvan"]
+    assert ids(run(fresh, "dân vận chính quyền"))[:2] == ["danvan", "scattered"]
