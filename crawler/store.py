@@ -201,19 +201,35 @@ class Store:
         row = self.db.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()
         return row["id"] if row else None
 
-    def changes_since(self, seq: int, batch: int = 1000) -> Iterator[tuple[int, Article, str]]:
-        """``(seq, article, status)`` in seq order: what the index has not seen yet."""
+    def changes_since(
+        self, seq: int, upto: int | None = None, batch: int = 1000
+    ) -> Iterator[tuple[int, Article, str]]:
+        """``(seq, article, status)`` in seq order: what the index has not seen yet (up to and
+        including ``upto``, when given)."""
+        upto = self.max_seq() if upto is None else upto
         while True:
             rows = self.db.execute(
-                f"SELECT {ARTICLE_COLUMNS}, status, seq FROM articles WHERE seq > ?"
+                f"SELECT {ARTICLE_COLUMNS}, status, seq FROM articles WHERE seq > ? AND seq <= ?"
                 " ORDER BY seq LIMIT ?",
-                (seq, batch),
+                (seq, upto, batch),
             ).fetchall()
             if not rows:
                 return
             for row in rows:
                 yield row["seq"], _article(row), row["status"]
             seq = rows[-1]["seq"]
+
+    def seq_ranges(self, parts: int) -> list[tuple[int, int]]:
+        """``(after, upto)`` seq ranges that split the articles into ``parts`` near-equal runs."""
+        count, upto = self.count_articles(), self.max_seq()
+        cuts = [
+            self.db.execute(
+                "SELECT seq FROM articles ORDER BY seq LIMIT 1 OFFSET ?", (count * i // parts,)
+            ).fetchone()[0]
+            for i in range(1, parts)
+        ]
+        bounds = [0, *cuts, upto]
+        return list(zip(bounds, bounds[1:], strict=False))
 
     def captures(self) -> Iterator[tuple[str, str, str]]:
         """``(article id, url, capture reference)`` for re-extraction from the raw responses."""

@@ -14,17 +14,23 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import repeat
+from multiprocessing import get_context
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 
 from crawler.store import Store
 from index.schema import build_schema, document
+from index.segment import ArraySegmentWriter
 
 CURRENT = "CURRENT"
 SEQ_FILE = "vnsearch-seq"
+SEGMENT_DOCS = 10_000  # a segment's postings are held in memory until it is written
+PART_MIN = 5_000  # fewer articles a worker and starting the worker costs more than it saves
 
 
 class IndexLockedError(RuntimeError):
@@ -101,41 +107,92 @@ def update(store: Store, data_dir: str | Path, batch: int = 5000, wait: float = 
         return IndexStats(indexed=count, generation=generation.name)
 
 
-def rebuild(store: Store, data_dir: str | Path, procs: int = 1, wait: float = 30.0) -> IndexStats:
-    """Build a fresh generation from the whole store, then swap it in atomically."""
+def rebuild(
+    store: Store,
+    data_dir: str | Path,
+    procs: int = 1,
+    wait: float = 30.0,
+    part_min: int = PART_MIN,
+) -> IndexStats:
+    """Build a fresh generation from the whole store, then swap it in atomically.
+
+    With ``procs`` > 1 the store is cut into runs of at least ``part_min`` articles, each
+    written into segments of its own by a worker process."""
     with writer_lock(data_dir, wait):
         previous = current_generation(data_dir)
         generation = _new_generation(data_dir)
-        ix = whoosh_index.open_dir(str(generation))
-        count = _write(ix, store.changes_since(0), generation, batch=0, procs=procs, fresh=True)
+        parts = store.seq_ranges(max(1, min(procs, store.count_articles() // part_min)))
+        if len(parts) == 1:
+            results = [_write_part(store.path, generation, *parts[0])]
+        else:
+            with ProcessPoolExecutor(len(parts), mp_context=get_context("spawn")) as pool:
+                paths = repeat(store.path), repeat(generation)
+                results = list(pool.map(_write_part, *paths, *zip(*parts, strict=True)))
+        _commit_segments(generation, [segment for part in results for segment in part.segments])
+        last_seq = max((part.last_seq for part in results), default=0)
+        _write_seq(generation, last_seq)
         _swap_to(data_dir, generation)
         _remove_old_generations(data_dir, keep={generation.name, getattr(previous, "name", "")})
-        return IndexStats(indexed=count, generation=generation.name)
+        return IndexStats(indexed=sum(p.count for p in results), generation=generation.name)
 
 
-def _write(ix, changes, generation: Path, batch: int, procs: int = 1, fresh=False) -> int:
-    """``batch`` > 0 commits every ``batch`` documents; 0 commits once at the end. A ``fresh``
-    generation holds no earlier version of any document, so nothing needs replacing."""
+@dataclass
+class Part:
+    segments: list
+    count: int = 0
+    last_seq: int = 0
+
+
+def _write_part(store_path: Path, generation: Path, after: int, upto: int) -> Part:
+    """Index the articles with ``after < seq <= upto`` into new segments, not yet committed.
+
+    Runs in a worker process (or in the caller's, for one part); a segment holds at most
+    ``SEGMENT_DOCS`` articles, since its postings stay in memory until it is written."""
+    ix = whoosh_index.open_dir(str(generation))
+    part, segment = Part(segments=[]), None
+    with Store(store_path) as store:
+        for seq, article, status in store.changes_since(after, upto):
+            segment = segment or ArraySegmentWriter(ix, _lk=False)
+            segment.add_document(**document(article, status))
+            part.count, part.last_seq = part.count + 1, seq
+            if segment.doc_count() >= SEGMENT_DOCS:
+                part.segments.append(_close(segment))
+                segment = None
+    if segment:
+        part.segments.append(_close(segment))
+    return part
+
+
+def _close(segment: ArraySegmentWriter):
+    """Write a segment's files and hand back its description, as Whoosh's own parallel writer
+    does, leaving the table of contents to :func:`_commit_segments`."""
+    done = segment._finalize_segment()
+    segment._finish()
+    return done
+
+
+def _commit_segments(generation: Path, segments: list) -> None:
+    writer = ArraySegmentWriter(whoosh_index.open_dir(str(generation)))
+    writer._close_segment()
+    writer._commit_toc(segments)
+    writer._finish()
+
+
+def _write(ix, changes, generation: Path, batch: int) -> int:
+    """Replace each changed article's document, committing every ``batch`` documents."""
     count, last_seq = 0, None
-    writer = _writer(ix, procs)
+    writer = ArraySegmentWriter(ix)
     for seq, article, status in changes:
-        add = writer.add_document if fresh else writer.update_document
-        add(**document(article, status))
+        writer.update_document(**document(article, status))
         count, last_seq = count + 1, seq
-        if batch and count % batch == 0:
+        if count % batch == 0:
             writer.commit()
             _write_seq(generation, last_seq)
-            writer = _writer(ix, procs)
+            writer = ArraySegmentWriter(ix)
     writer.commit()
     if last_seq is not None:
         _write_seq(generation, last_seq)
     return count
-
-
-def _writer(ix, procs: int):
-    if procs > 1:
-        return ix.writer(procs=procs, limitmb=256, multisegment=True)
-    return ix.writer(limitmb=256)
 
 
 def _new_generation(data_dir: str | Path) -> Path:

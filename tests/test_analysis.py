@@ -1,12 +1,21 @@
 """The Vietnamese analysis: properties over arbitrary text, and a table of real-world cases."""
 
 import unicodedata
+from collections import Counter, defaultdict
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.analysis import exact_tokens, fold, folded_tokens, place_tone
+from index.analysis import (
+    ExactAnalyzer,
+    FoldedAnalyzer,
+    TermMemo,
+    exact_tokens,
+    fold,
+    folded_tokens,
+    place_tone,
+)
 
 VIETNAMESE_LETTERS = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
 TONES = ["", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]
@@ -35,6 +44,40 @@ def toned_syllable_variants(draw):
     tone = draw(st.sampled_from(TONES[1:]))
     vowels = [i for i, c in enumerate(syllable) if c in "aăâeêioôơuưy"]
     return [nfc(syllable[: i + 1] + tone + syllable[i + 1 :]) for i in vowels]
+
+
+# Text as pages hold it: Vietnamese syllables in both normal forms, every kind of white space
+# (no-break, em, tabs, separators), punctuation glued to words, stray combining marks, anything.
+page_text = st.lists(
+    st.one_of(
+        syllables.map(nfc),
+        syllables.map(nfd),
+        st.sampled_from(
+            [" ", "\t", "\n", "\u00a0", "\u2003", "\x1c", ",", "-", "/", "\u0301", "Đ"]
+        ),
+        st.text(max_size=4),
+    ),
+    max_size=40,
+).map("".join)
+
+
+@pytest.mark.parametrize("analyzer", [ExactAnalyzer, FoldedAnalyzer], ids=["exact", "folded"])
+@given(text=page_text)
+def test_memo_gives_the_analyzers_terms_and_positions(analyzer, text):
+    """The writer's memoised analysis must index exactly what the analyzer would."""
+    expected = defaultdict(list)
+    for token in analyzer()(text, positions=True):
+        expected[token.text.encode("utf-8")].append(token.pos)
+    memo = TermMemo.for_analyzer(analyzer())
+    assert memo.positions(text) == expected
+    assert memo.positions(text) == expected  # the second time from memory
+    assert memo.frequencies(text) == Counter({t: len(p) for t, p in expected.items()})
+
+
+def test_memo_refuses_filters_it_cannot_memoise():
+    from whoosh.analysis import StopFilter
+
+    assert TermMemo.for_analyzer(ExactAnalyzer() | StopFilter()) is None
 
 
 @given(st.text())
