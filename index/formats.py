@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from array import array
 
+import numpy as np
 from whoosh.formats import Positions
 from whoosh.system import _INT_SIZE
 
@@ -35,3 +36,12 @@ class PackedPositions(Positions):
 
     def decode_frequency(self, valuestring: bytes) -> int:
         return int.from_bytes(valuestring[:_INT_SIZE], "big")
+
+    def decode_many(self, values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+        """The frequencies and the positions, end to end, of many postings in a few C calls:
+        checking a phrase over thousands of candidates never loops a posting at a time."""
+        sizes = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) // _INT_SIZE
+        words = np.frombuffer(b"".join(values), dtype="<u4")
+        headers = np.zeros(len(words), dtype=bool)
+        headers[np.cumsum(sizes) - sizes] = True
+        return sizes - 1, words[~headers].astype(np.int64)

@@ -11,6 +11,7 @@ import bisect
 import threading
 from collections import OrderedDict
 from functools import reduce
+from itertools import chain
 
 import numpy as np
 from whoosh.util.times import datetime_to_long
@@ -157,27 +158,34 @@ def phrase_docs(postings: Postings, fieldname: str, tokens: list[str],
 
 
 def _in_order(matchers, docs: list[int]) -> list[int]:
-    """Which of ``docs`` hold the words in order: each next word is read only for the
-    documents where the words before it still line up, so most positions are never decoded."""
-    starts = {d: set(p) for d, p in _positions(matchers[0], docs).items()}
+    """Which of ``docs`` hold the words in order. Each (document, position) of a word is one
+    integer, shifted back by the word's place in the phrase, so lining words up is an
+    intersection of sorted arrays; each next word is read only for the documents where the
+    words before it still line up."""
+    starts = _keys(*_positions(matchers[0], docs))
     for shift, matcher in enumerate(matchers[1:], 1):
-        later = _positions(matcher, sorted(starts))
-        starts = {d: s & {p - shift for p in later[d]} for d, s in starts.items()}
-        starts = {d: s for d, s in starts.items() if s}
-    return sorted(starts)
+        if not len(starts):
+            break
+        later = _keys(*_positions(matcher, np.unique(starts >> 32).tolist()), shift=shift)
+        starts = np.intersect1d(starts, later, assume_unique=True)
+    return np.unique(starts >> 32).tolist()
 
 
-def _positions(matcher, docs: list[int]) -> dict[int, list[int]]:
-    """Positions of the word in each of ``docs`` (sorted, all holding it), reading each block
-    of postings once instead of stepping through it a posting at a time."""
+def _keys(docs: np.ndarray, positions: np.ndarray, shift: int = 0) -> np.ndarray:
+    keep = positions >= shift
+    return (docs[keep] << 32) | (positions[keep] - shift)
+
+
+def _positions(matcher, docs: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(document, position) pairs of the word in ``docs`` (sorted, all holding it), as two
+    arrays, reading each block of postings once instead of a posting at a time."""
     if not _reads_blocks(matcher):
-        found = {}
+        values = []
         for docnum in docs:
             matcher.skip_to(docnum)
-            found[docnum] = matcher.value_as("positions")
-        return found
-    decode = matcher.format.decode_positions
-    found, i = {}, 0
+            values.append(matcher.value())
+        return _pairs(matcher.format, docs, values)
+    values, i = [], 0
     while i < len(docs) and matcher.is_active():
         if matcher.block_max_id() < docs[i]:
             matcher._next_block()
@@ -186,12 +194,22 @@ def _positions(matcher, docs: list[int]) -> dict[int, list[int]]:
             matcher._read_ids()
         if matcher._values is None:
             matcher._read_values()
-        ids, values, end = matcher._ids, matcher._values, matcher.block_max_id()
-        while i < len(docs) and docs[i] <= end:
-            at = bisect.bisect_left(ids, docs[i])
-            found[docs[i]] = decode(values[at])
-            i += 1
-    return found
+        end = bisect.bisect_right(docs, matcher.block_max_id(), i)
+        at = np.searchsorted(np.asarray(matcher._ids), docs[i:end]).tolist()
+        values.extend(map(matcher._values.__getitem__, at))
+        i = end
+    return _pairs(matcher.format, docs[: len(values)], values)
+
+
+def _pairs(format_, docs: list[int], values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    decode_many = getattr(format_, "decode_many", None)
+    if decode_many is not None:
+        counts, positions = decode_many(values)
+    else:
+        lists = [format_.decode_positions(v) for v in values]
+        counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        positions = np.fromiter(chain.from_iterable(lists), dtype=np.int64)
+    return np.repeat(np.asarray(docs, dtype=np.int64), counts), positions
 
 
 def query_docs(postings: Postings, parsed: ParsedQuery, any_group: bool = False) -> np.ndarray:
