@@ -149,7 +149,9 @@ class ArraySegmentWriter(SegmentWriter):
     """``ix.writer()`` for vnsearch's schema, with postings kept in a :class:`PostingBuffer`."""
 
     def __init__(self, ix, **kwargs):
-        super().__init__(ix, **kwargs)
+        # Plain segment files, not one compound file: a reader of a compound segment copies
+        # each of its postings files into memory, once per open searcher.
+        super().__init__(ix, compound=False, **kwargs)
         self.pool = PostingBuffer()
         self._memos = {name: _memo(field) for name, field in self.schema.items()}
 

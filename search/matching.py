@@ -146,27 +146,29 @@ def phrase_docs(postings: Postings, fieldname: str, tokens: list[str],
     )
     if len(tokens) == 1 or not len(candidates):
         return candidates
+    rarest_first = sorted(enumerate(tokens), key=lambda w: len(postings.docs(fieldname, w[1])))
     found = []
     for leaf, offset in postings.searcher.leaf_searchers():
         reader = leaf.reader()
         inside = candidates[(candidates >= offset) & (candidates < offset + reader.doc_count_all())]
         if not len(inside):
             continue
-        matchers = [reader.postings(fieldname, t) for t in tokens]
-        found.extend(d + offset for d in _in_order(matchers, (inside - offset).tolist()))
+        words = [(place, reader.postings(fieldname, t)) for place, t in rarest_first]
+        found.extend(d + offset for d in _in_order(words, (inside - offset).tolist()))
     return np.array(found, dtype=np.int64)
 
 
-def _in_order(matchers, docs: list[int]) -> list[int]:
-    """Which of ``docs`` hold the words in order. Each (document, position) of a word is one
-    integer, shifted back by the word's place in the phrase, so lining words up is an
-    intersection of sorted arrays; each next word is read only for the documents where the
-    words before it still line up."""
-    starts = _keys(*_positions(matchers[0], docs))
-    for shift, matcher in enumerate(matchers[1:], 1):
+def _in_order(words, docs: list[int]) -> list[int]:
+    """Which of ``docs`` hold the words in order, given ``(place in phrase, matcher)`` rarest
+    first. Each (document, position - place) of a word is one integer, so lining words up is an
+    intersection of sorted arrays; the rarest word has the fewest blocks to read, and each next
+    word is read only for the documents where the words before it still line up."""
+    (place, matcher), *rest = words
+    starts = _keys(*_positions(matcher, docs), shift=place)
+    for place, matcher in rest:
         if not len(starts):
             break
-        later = _keys(*_positions(matcher, np.unique(starts >> 32).tolist()), shift=shift)
+        later = _keys(*_positions(matcher, np.unique(starts >> 32).tolist()), shift=place)
         starts = np.intersect1d(starts, later, assume_unique=True)
     return np.unique(starts >> 32).tolist()
 

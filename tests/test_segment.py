@@ -146,3 +146,11 @@ def test_segments_are_cut_at_the_size_limit(store, tmp_path, monkeypatch):
     assert [s.doc_count() for s in ix._segments()] == [20, 20, 10]
     with ix.searcher() as searcher:
         assert searcher.doc_count() == 50
+
+
+def test_segments_are_plain_files(docs, tmp_path):
+    """A reader copies every postings file of a compound segment into memory, once a searcher;
+    plain files are read through the page cache instead."""
+    ix = build(tmp_path / "ix", docs[:20], segment.ArraySegmentWriter)
+    assert [s.compound for s in ix._segments()] == [False]
+    assert list(tmp_path.glob("ix/*.pst"))
