@@ -7,7 +7,6 @@ a block at a time and combining them as sorted arrays moves that work into C.
 
 from __future__ import annotations
 
-import bisect
 import threading
 from collections import OrderedDict
 from functools import reduce
@@ -71,14 +70,24 @@ class Postings:
     def docs(self, fieldname: str, text: str) -> np.ndarray:
         return self.get(fieldname, text)[0]
 
-    def _load(self, fieldname, text):
-        ids, weights = [], []
+    def positions(self, fieldname: str, text: str) -> np.ndarray:
+        """Every occurrence of ``text`` as one sorted int64, ``document << 32 | position``."""
+        key = (fieldname, text, "positions")
+        return self._cache.get(self._generation, key, lambda: self._load_positions(*key[:2]))[0]
+
+    def _leaves(self, fieldname, text):
+        """``(matcher, document offset)`` of each segment holding ``text``."""
         for leaf, offset in self.searcher.leaf_searchers():
             reader = leaf.reader()
             if (fieldname, text) in reader:
-                leaf_ids, leaf_weights = _blocks(reader.postings(fieldname, text))
-                ids.append(np.asarray(leaf_ids, dtype=np.int64) + offset)
-                weights.append(np.asarray(leaf_weights, dtype=np.float32))
+                yield reader.postings(fieldname, text), offset
+
+    def _load(self, fieldname, text):
+        ids, weights = [], []
+        for matcher, offset in self._leaves(fieldname, text):
+            leaf_ids, leaf_weights, _ = _blocks(matcher)
+            ids.append(leaf_ids + offset)
+            weights.append(np.asarray(leaf_weights, dtype=np.float32))
         if not ids:
             return EMPTY, np.zeros(0, dtype=np.float32)
         ids, weights = np.concatenate(ids), np.concatenate(weights)
@@ -86,45 +95,77 @@ class Postings:
         boost = self.searcher.schema[fieldname].format.field_boost or 1.0
         return ids[keep], (weights[keep] / boost).astype(np.float32)
 
+    def _load_positions(self, fieldname, text):
+        keys = [EMPTY]
+        for matcher, offset in self._leaves(fieldname, text):
+            ids, _, values = _blocks(matcher, values=True)
+            docs, positions = _pairs(matcher.format, ids, values)
+            keys.append(((docs + offset) << 32) | positions)
+        return (np.concatenate(keys),)
 
-# The on-disk leaf matcher's block internals that the fast paths read; a matcher lacking any of
+
+# The on-disk leaf matcher's block internals that the fast path reads; a matcher lacking any of
 # them (another codec, a renamed attribute) takes the public, slower path instead of failing.
-_BLOCK_API = ("_next_block", "_read_ids", "_read_weights", "_read_values", "_ids", "_weights",
-              "_values", "_i", "block_max_id")
+_BLOCK_API = ("_next_block", "_read_data", "_data", "_read_values", "_values")
 
 
 def _reads_blocks(matcher) -> bool:
     return all(hasattr(matcher, name) for name in _BLOCK_API)
 
 
-def _blocks(matcher) -> tuple[list, list]:
-    """All ids and weights of a leaf matcher, a block at a time where the codec allows it."""
-    ids, weights = [], []
+def _blocks(matcher, values: bool = False) -> tuple[np.ndarray, list, list]:
+    """All ids, weights and (if asked) encoded values of a fresh leaf matcher.
+
+    Where the codec allows, each block's stored tuple is read once and its delta-coded ids are
+    summed by numpy: Whoosh's own decoding takes a Python step per posting."""
+    deltas, lengths, weights, encoded = [], [], [], []
     if not _reads_blocks(matcher):
         while matcher.is_active():
-            ids.append(matcher.id())
+            deltas.append(matcher.id())
             weights.append(matcher.weight())
+            if values:
+                encoded.append(matcher.value())
             matcher.next()
-        return ids, weights
+        return np.asarray(deltas, dtype=np.int64), weights, encoded
     while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        if matcher._weights is None:
-            matcher._read_weights()
-        ids.extend(matcher._ids[matcher._i :])
-        weights.extend(matcher._weights[matcher._i :])
+        if matcher._data is None:
+            matcher._read_data()
+        block_ids, block_weights = matcher._data[0], matcher._data[1]
+        deltas.extend(block_ids)
+        lengths.append(len(block_ids))
+        if block_weights is None or isinstance(block_weights, float):
+            block_weights = [1.0 if block_weights is None else block_weights] * len(block_ids)
+        weights.extend(block_weights)
+        if values:
+            if matcher._values is None:
+                matcher._read_values()
+            encoded.extend(matcher._values)
         matcher._next_block()
-    return ids, weights
+    return _summed(deltas, lengths), weights, encoded
+
+
+def _summed(deltas: list[int], lengths: list[int]) -> np.ndarray:
+    """Ids from blocks of deltas, each block starting again from zero."""
+    total = np.cumsum(np.asarray(deltas, dtype=np.int64))
+    before = np.concatenate(([0], total))[np.cumsum(lengths) - lengths]
+    return total - np.repeat(before, lengths)
 
 
 def union(arrays) -> np.ndarray:
+    """Sorted document numbers in any of the arrays; marking a boolean array costs less than
+    sorting when the arrays hold most of the archive."""
     arrays = [a for a in arrays if len(a)]
-    return np.unique(np.concatenate(arrays)) if arrays else EMPTY
+    if len(arrays) < 2:
+        return arrays[0] if arrays else EMPTY
+    marked = np.zeros(max(int(a.max()) for a in arrays) + 1, dtype=bool)
+    for a in arrays:
+        marked[a] = True
+    return np.flatnonzero(marked)
 
 
 def intersection(arrays) -> np.ndarray:
-    arrays = sorted(arrays, key=len)
-    return reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), arrays[1:], arrays[0])
+    """Document numbers in all of the sorted arrays, shortest first."""
+    return reduce(_common, sorted(arrays, key=len))
 
 
 def clause_docs(postings: Postings, clause: Clause) -> np.ndarray:
@@ -140,70 +181,38 @@ def clause_docs(postings: Postings, clause: Clause) -> np.ndarray:
 
 def phrase_docs(postings: Postings, fieldname: str, tokens: list[str],
                 within: np.ndarray | None = None) -> np.ndarray:
-    """Documents (among ``within``, if given) where the words stand in this order."""
+    """Documents (among ``within``, if given) where the words stand in this order.
+
+    Each occurrence of a word is one integer, ``document << 32 | position``; shifted back by
+    the word's place in the phrase, the occurrences that line up are equal, so a phrase is an
+    intersection of sorted arrays, rarest word first."""
     candidates = intersection(
         [postings.docs(fieldname, t) for t in tokens] + ([within] if within is not None else [])
     )
     if len(tokens) == 1 or not len(candidates):
         return candidates
-    rarest_first = sorted(enumerate(tokens), key=lambda w: len(postings.docs(fieldname, w[1])))
-    found = []
-    for leaf, offset in postings.searcher.leaf_searchers():
-        reader = leaf.reader()
-        inside = candidates[(candidates >= offset) & (candidates < offset + reader.doc_count_all())]
-        if not len(inside):
-            continue
-        words = [(place, reader.postings(fieldname, t)) for place, t in rarest_first]
-        found.extend(d + offset for d in _in_order(words, (inside - offset).tolist()))
-    return np.array(found, dtype=np.int64)
-
-
-def _in_order(words, docs: list[int]) -> list[int]:
-    """Which of ``docs`` hold the words in order, given ``(place in phrase, matcher)`` rarest
-    first. Each (document, position - place) of a word is one integer, so lining words up is an
-    intersection of sorted arrays; the rarest word has the fewest blocks to read, and each next
-    word is read only for the documents where the words before it still line up."""
-    (place, matcher), *rest = words
-    starts = _keys(*_positions(matcher, docs), shift=place)
-    for place, matcher in rest:
+    starts = None
+    for place, token in sorted(enumerate(tokens), key=lambda w: len(postings.docs(fieldname, w[1]))):
+        keys = postings.positions(fieldname, token)
+        keys = keys[(keys & 0xFFFFFFFF) >= place] - place
+        starts = keys if starts is None else _common(starts, keys)
         if not len(starts):
-            break
-        later = _keys(*_positions(matcher, np.unique(starts >> 32).tolist()), shift=place)
-        starts = np.intersect1d(starts, later, assume_unique=True)
-    return np.unique(starts >> 32).tolist()
+            return EMPTY
+    return _common(np.unique(starts >> 32), candidates)
 
 
-def _keys(docs: np.ndarray, positions: np.ndarray, shift: int = 0) -> np.ndarray:
-    keep = positions >= shift
-    return (docs[keep] << 32) | (positions[keep] - shift)
-
-
-def _positions(matcher, docs: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """(document, position) pairs of the word in ``docs`` (sorted, all holding it), as two
-    arrays, reading each block of postings once instead of a posting at a time."""
-    if not _reads_blocks(matcher):
-        values = []
-        for docnum in docs:
-            matcher.skip_to(docnum)
-            values.append(matcher.value())
-        return _pairs(matcher.format, docs, values)
-    values, i = [], 0
-    while i < len(docs) and matcher.is_active():
-        if matcher.block_max_id() < docs[i]:
-            matcher._next_block()
-            continue
-        if matcher._ids is None:
-            matcher._read_ids()
-        if matcher._values is None:
-            matcher._read_values()
-        end = bisect.bisect_right(docs, matcher.block_max_id(), i)
-        at = np.searchsorted(np.asarray(matcher._ids), docs[i:end]).tolist()
-        values.extend(map(matcher._values.__getitem__, at))
-        i = end
-    return _pairs(matcher.format, docs[: len(values)], values)
+def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The values in both sorted arrays, in time proportional to the shorter one."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return a
+    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    return a[b[at] == a]
 
 
 def _pairs(format_, docs: list[int], values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """(document, position) of every occurrence, as two arrays."""
     decode_many = getattr(format_, "decode_many", None)
     if decode_many is not None:
         counts, positions = decode_many(values)
