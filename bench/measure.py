@@ -1,7 +1,8 @@
 """Runs the benchmark: each phase in a fresh process, so each phase's peak memory is its own.
 
 Phases, in order: vnsearch bulk load (store insert + ``index.writer.rebuild(procs=2)``),
-vnsearch queries through one warm :class:`search.engine.Engine`, vnsearch incremental add
+vnsearch queries through one :class:`search.engine.Engine`, the same queries through
+``GET /api/search`` of a fresh ``vnsearch serve --production``, vnsearch incremental add
 (store insert + ``index.writer.update``), FTS5 build, FTS5 queries.
 
 The corpus is ``N`` articles; the last 1% (at least one) is held back from the bulk load and
@@ -9,8 +10,8 @@ added afterwards as the incremental batch. Queries are drawn from the bulk part 
 
 Memory: every phase process is started with ``spawn`` from the small parent process, which
 never holds the corpus; its peak is ``getrusage(RUSAGE_SELF).ru_maxrss`` at the end of the
-phase. The Whoosh build workers that ``procs=2`` forks are reported apart
-(``RUSAGE_CHILDREN``: the largest of them). For the query phase the resident size after the
+phase. The index build workers that ``procs=2`` starts are reported apart
+(``RUSAGE_CHILDREN``: the largest of them); the API server's peak is its own ``VmHWM``. For the query phase the resident size after the
 imports is reported too, and the delta between the two.
 """
 
@@ -90,6 +91,8 @@ def _run(options: Options, workdir: Path, progress) -> dict:
     progress(_done("vnsearch build", build["build"]))
     progress(f"vnsearch: {len(queries)} queries (+{len(QUERY_TYPES)} warm-up)")
     search = _in_process(vnsearch_search, str(vn_dir), queries)
+    progress("vnsearch: the same queries through GET /api/search of vnsearch serve")
+    api = _in_process(vnsearch_api, str(vn_dir), queries)
     progress(f"vnsearch: adding {held_back:,} articles through index.writer.update")
     incremental = _in_process(vnsearch_incremental, str(path), bulk, held_back, str(vn_dir))
     progress(_done("vnsearch incremental", incremental["incremental"]))
@@ -111,9 +114,11 @@ def _run(options: Options, workdir: Path, progress) -> dict:
             "search_peak_mb": search["memory"]["peak_mb"],
             "search_delta_mb": round(search["memory"]["peak_mb"] - search["memory"]["start_mb"], 1),
             "incremental_peak_mb": incremental["memory"]["peak_mb"],
+            "api_server_peak_mb": api["memory"]["server_peak_mb"],
         },
         "warmup_ms": search["warmup_ms"],
         "queries": search["queries"],
+        "api": {"warmup_ms": api["warmup_ms"], "queries": api["queries"]},
     }
     fts5 = {
         "build": fts_build["build"],
@@ -143,6 +148,10 @@ def _run(options: Options, workdir: Path, progress) -> dict:
         "fts5": fts5,
         "p95_ratio": {
             kind: _ratio(vnsearch["queries"][kind]["p95_ms"], fts5["queries"][kind]["p95_ms"])
+            for kind in QUERY_TYPES
+        },
+        "api_p95_ratio": {
+            kind: _ratio(vnsearch["api"]["queries"][kind]["p95_ms"], fts5["queries"][kind]["p95_ms"])
             for kind in QUERY_TYPES
         },
         "size_ratio": _ratio(vnsearch["index_bytes"], fts5["db_bytes"]),
@@ -353,6 +362,38 @@ def vnsearch_search(data_dir: str, queries: list[dict]) -> dict:
     result = _timed_queries(queries, lambda q: engine.search(q.request())["total"])
     result["memory"] = {"start_mb": start_mb, "peak_mb": _peak_mb()}
     return result
+
+
+def vnsearch_api(data_dir: str, queries: list[dict]) -> dict:
+    """The queries one after another through HTTP, as an embedding site sends them."""
+    import requests
+
+    from bench.server import start_server
+
+    process, url = start_server(data_dir)
+    try:
+        with requests.Session() as session:
+
+            def search(query: BenchQuery) -> int:
+                response = session.get(url + "api/search", params=query.params(), timeout=300)
+                response.raise_for_status()
+                return response.json()["total"]
+
+            result = _timed_queries(queries, search)
+        result["memory"] = {"server_peak_mb": _process_peak_mb(process.pid)}
+        return result
+    finally:
+        process.terminate()
+        process.wait()
+
+
+def _process_peak_mb(pid: int) -> float:
+    """Another process's peak resident size (``VmHWM``), in MB."""
+    with open(f"/proc/{pid}/status") as handle:
+        for line in handle:
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
 
 
 def vnsearch_incremental(path: str, bulk: int, count: int, data_dir: str) -> dict:

@@ -36,6 +36,12 @@ class BenchQuery:
         )
         return SearchRequest(q=self.q, filters=filters, page_size=page_size)
 
+    def params(self, page_size: int = 10) -> dict:
+        """The same search as ``GET /api/search`` parameters."""
+        wanted = {"q": self.q, "official": list(self.officials), "from": self.date_from,
+                  "to": self.date_to, "page_size": page_size}
+        return {k: v for k, v in wanted.items() if v}
+
     def to_dict(self) -> dict:
         return asdict(self)
 

@@ -37,6 +37,22 @@ def render(result: dict) -> str:
             f"  {_ms(b['p50_ms']):>8} {_ms(b['p95_ms']):>8} {_ms(b['p99_ms']):>8}"
             f"  {'-' if ratio is None else f'{ratio:.2f}':>10}  {a['mean_matches']:>8,.0f}"
         )
+    api = vn.get("api")
+    if api:
+        lines += [
+            "",
+            f"{'GET /api/search':<15}{'vnsearch serve':>26}  {'FTS5 (above)':>26}  {'p95 ratio':>10}",
+            f"{'query type':<15}{'p50':>8} {'p95':>8} {'p99':>8}  {'p50':>8} {'p95':>8} {'p99':>8}"
+            f"  {'API/FTS5':>10}",
+        ]
+        for kind in QUERY_TYPES:
+            a, b = api["queries"][kind], fts["queries"][kind]
+            ratio = result["api_p95_ratio"].get(kind)
+            lines.append(
+                f"{kind:<15}{_ms(a['p50_ms']):>8} {_ms(a['p95_ms']):>8} {_ms(a['p99_ms']):>8}"
+                f"  {_ms(b['p50_ms']):>8} {_ms(b['p95_ms']):>8} {_ms(b['p99_ms']):>8}"
+                f"  {'-' if ratio is None else f'{ratio:.2f}':>10}"
+            )
     warm_vn = ", ".join(f"{k} {_ms(v)}" for k, v in vn["warmup_ms"].items())
     warm_fts = ", ".join(f"{k} {_ms(v)}" for k, v in fts["warmup_ms"].items())
     build, fbuild, inc = vn["build"], fts["build"], vn["incremental"]
@@ -56,7 +72,7 @@ def render(result: dict) -> str:
         f" (largest build worker {mem['build_workers_peak_mb']:,.0f} MB),"
         f" queries {mem['search_peak_mb']:,.0f} MB (+{mem['search_delta_mb']:,.0f} MB over"
         f" {mem['search_start_mb']:,.0f} MB after imports), incremental"
-        f" {mem['incremental_peak_mb']:,.0f} MB",
+        f" {mem['incremental_peak_mb']:,.0f} MB, API server {mem['api_server_peak_mb']:,.0f} MB",
         f"             FTS5 build {fmem['build_peak_mb']:,.0f} MB,"
         f" queries {fmem['search_peak_mb']:,.0f} MB (+{fmem['search_delta_mb']:,.0f} MB)",
         "             (each phase in a fresh process; peak = ru_maxrss)",

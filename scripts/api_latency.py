@@ -7,7 +7,6 @@ Run: python scripts/api_latency.py [CLIENTS] [REQUESTS]
 """
 
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import requests
 
+from bench.server import start_server
 from cli import demo
 
 QUERIES = [
@@ -23,16 +23,6 @@ QUERIES = [
     {"q": "bau cu", "sort": "newest"}, {"q": "kinh tế", "from": "2019", "to": "2022"},
     {"q": "", "official": "y mui"}, {"q": "thuỷ lợi", "source": "baotinh"},
 ]
-
-
-def serve(data_dir: Path) -> tuple[subprocess.Popen, str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cli", "serve", "--production", "--port", "0", "--rate-limit",
-         "off", "--data-dir", str(data_dir)],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )
-    line = process.stdout.readline()
-    return process, line.split(" on ", 1)[1].strip()
 
 
 def client(url: str, count: int, offset: int, latencies: list, errors: list):
@@ -50,7 +40,7 @@ def main(clients: int = 4, count: int = 100):
     with tempfile.TemporaryDirectory() as scratch:
         demo_dir, archive = demo.prepare(Path(scratch), lambda message: None)
         archive.close()
-        process, url = serve(demo_dir)
+        process, url = start_server(demo_dir)
         try:
             requests.get(url + "api/search", params={"q": "khởi động"}, timeout=30)
             latencies, errors = [], []

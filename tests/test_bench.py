@@ -101,6 +101,12 @@ def test_bench_command_prints_every_query_type_as_json(tmp_path):
             assert stats["count"] == 3 and stats["min_matches"] >= 1
             assert 0 < stats["p50_ms"] <= stats["p95_ms"] <= stats["p99_ms"]
             assert part["warmup_ms"][kind] > 0
+    api = report["vnsearch"]["api"]["queries"]
+    for kind in QUERY_TYPES:  # the same queries through HTTP find the same articles
+        assert api[kind]["count"] == 3
+        assert api[kind]["mean_matches"] == report["vnsearch"]["queries"][kind]["mean_matches"]
+        assert report["api_p95_ratio"][kind] > 0
+    assert report["vnsearch"]["memory"]["api_server_peak_mb"] > 0
     assert report["vnsearch"]["incremental"]["articles_per_s"] > 0
     assert report["vnsearch"]["index_bytes"] > 0 and report["fts5"]["db_bytes"] > 0
     assert all(report["p95_ratio"][kind] > 0 for kind in QUERY_TYPES)
