@@ -113,6 +113,7 @@ def rebuild(
     procs: int = 1,
     wait: float = 30.0,
     part_min: int = PART_MIN,
+    segment_docs: int = SEGMENT_DOCS,
 ) -> IndexStats:
     """Build a fresh generation from the whole store, then swap it in atomically.
 
@@ -123,11 +124,11 @@ def rebuild(
         generation = _new_generation(data_dir)
         parts = store.seq_ranges(max(1, min(procs, store.count_articles() // part_min)))
         if len(parts) == 1:
-            results = [_write_part(store.path, generation, *parts[0])]
+            results = [_write_part(store.path, generation, segment_docs, *parts[0])]
         else:
             with ProcessPoolExecutor(len(parts), mp_context=get_context("spawn")) as pool:
-                paths = repeat(store.path), repeat(generation)
-                results = list(pool.map(_write_part, *paths, *zip(*parts, strict=True)))
+                common = repeat(store.path), repeat(generation), repeat(segment_docs)
+                results = list(pool.map(_write_part, *common, *zip(*parts, strict=True)))
         _commit_segments(generation, [segment for part in results for segment in part.segments])
         last_seq = max((part.last_seq for part in results), default=0)
         _write_seq(generation, last_seq)
@@ -143,11 +144,13 @@ class Part:
     last_seq: int = 0
 
 
-def _write_part(store_path: Path, generation: Path, after: int, upto: int) -> Part:
+def _write_part(
+    store_path: Path, generation: Path, segment_docs: int, after: int, upto: int
+) -> Part:
     """Index the articles with ``after < seq <= upto`` into new segments, not yet committed.
 
     Runs in a worker process (or in the caller's, for one part); a segment holds at most
-    ``SEGMENT_DOCS`` articles, since its postings stay in memory until it is written."""
+    ``segment_docs`` articles, since its postings stay in memory until it is written."""
     ix = whoosh_index.open_dir(str(generation))
     part, segment = Part(segments=[]), None
     with Store(store_path) as store:
@@ -155,7 +158,7 @@ def _write_part(store_path: Path, generation: Path, after: int, upto: int) -> Pa
             segment = segment or ArraySegmentWriter(ix, _lk=False)
             segment.add_document(**document(article, status))
             part.count, part.last_seq = part.count + 1, seq
-            if segment.doc_count() >= SEGMENT_DOCS:
+            if segment.doc_count() >= segment_docs:
                 part.segments.append(_close(segment))
                 segment = None
     if segment:
@@ -165,10 +168,9 @@ def _write_part(store_path: Path, generation: Path, after: int, upto: int) -> Pa
 
 def _close(segment: ArraySegmentWriter):
     """Write a segment's files and hand back its description, as Whoosh's own parallel writer
-    does, leaving the table of contents to :func:`_commit_segments`."""
-    done = segment._finalize_segment()
-    segment._finish()
-    return done
+    does: the table of contents, and removing the temporary files every writer of the
+    generation shares, are left to :func:`_commit_segments`."""
+    return segment._finalize_segment()
 
 
 def _commit_segments(generation: Path, segments: list) -> None:

@@ -22,9 +22,7 @@ def archive(tmp_path_factory):
         with store.transaction():
             for article in articles:
                 store.save_article(article)
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(writer, "SEGMENT_DOCS", 60)
-            writer.rebuild(store, data_dir)
+        writer.rebuild(store, data_dir, segment_docs=60)
     bodies = {
         a.id: [(t.pos, t.text) for t in FoldedAnalyzer()(a.body, positions=True)] for a in articles
     }

@@ -129,19 +129,20 @@ def test_parallel_rebuild_indexes_what_one_process_does(store, tmp_path):
         for article in articles(150):
             store.save_article(article)
     single = writer.rebuild(store, tmp_path / "one")
-    parallel = writer.rebuild(store, tmp_path / "two", procs=2, part_min=40)
+    # Two workers cutting many segments each at the same time share one temporary directory.
+    parallel = writer.rebuild(store, tmp_path / "two", procs=2, part_min=40, segment_docs=10)
     assert single.indexed == parallel.indexed == 153
     one, two = writer.open_index(tmp_path / "one"), writer.open_index(tmp_path / "two")
-    assert len(one._segments()) == 1 and len(two._segments()) == 2
+    assert len(one._segments()) == 1 and len(two._segments()) == 16
     assert contents(one) == contents(two)
+    assert not list((tmp_path / "two" / "index").glob("*/*.tmp"))
 
 
-def test_segments_are_cut_at_the_size_limit(store, tmp_path, monkeypatch):
-    monkeypatch.setattr(writer, "SEGMENT_DOCS", 20)
+def test_segments_are_cut_at_the_size_limit(store, tmp_path):
     with store.transaction():
         for article in articles(47):
             store.save_article(article)
-    assert writer.rebuild(store, tmp_path).indexed == 50
+    assert writer.rebuild(store, tmp_path, segment_docs=20).indexed == 50
     ix = writer.open_index(tmp_path)
     assert [s.doc_count() for s in ix._segments()] == [20, 20, 10]
     with ix.searcher() as searcher:
