@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
 import json
 import sys
@@ -21,6 +23,8 @@ from crawler.urls import canonicalize
 from index import export, writer
 from search.engine import SORTS, Engine, SearchError, SearchRequest
 from search.filters import Filters
+
+M_ARENA_MAX = -8  # mallopt's parameter number in glibc's malloc.h
 
 
 def data_dir_option(command):
@@ -285,6 +289,14 @@ def _rate_limit(ctx, param, value):
     return value
 
 
+def _fewer_malloc_arenas() -> None:
+    """glibc gives each thread a malloc arena of its own; with a thread a request the search
+    buffers fragment across them all (at 100k articles, 8 threads: 560 MB peak, 335 MB with
+    two arenas). Elsewhere than glibc this does nothing."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, 2)
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535),
@@ -307,6 +319,8 @@ def serve_command(data_dir, host, port, workers, admin_token, cors_origins, rate
                   trusted_proxies, production):
     """Serve the web interface, the JSON API, exports and feeds (read-only)."""
     from webui import create_app  # Flask is loaded only by the command that needs it
+
+    _fewer_malloc_arenas()
 
     app = create_app({
         "DATA_DIR": data_dir,

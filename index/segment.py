@@ -16,7 +16,7 @@ from array import array
 import numpy as np
 from whoosh.codec.whoosh3 import W3PostingsWriter
 from whoosh.formats import Frequency, Positions
-from whoosh.system import pack_uint
+from whoosh.system import _INT_SIZE, pack_uint
 from whoosh.writing import SegmentWriter
 
 from index.analysis import TermMemo
@@ -36,15 +36,17 @@ class FieldPostings:
         self.sizes = array("I")
         self.values = bytearray()
 
-    def add(self, docnum: int, terms, weights, values) -> None:
+    def add(self, docnum: int, terms, weights, values: bytes, sizes) -> None:
+        """One document's postings: ``values`` holds their encoded values end to end."""
         numbers = self.numbers
-        self.terms.extend(
-            [numbers[t] if t in numbers else numbers.setdefault(t, len(numbers)) for t in terms]
-        )
+        found = list(map(numbers.get, terms))
+        if None in found:
+            found = [numbers.setdefault(t, len(numbers)) for t in terms]
+        self.terms.extend(found)
         self.docs.extend([docnum] * len(terms))
         self.weights.extend(weights)
-        self.sizes.extend(map(len, values))
-        self.values += b"".join(values)
+        self.sizes.extend(sizes)
+        self.values += values
 
     def by_term(self):
         """``(term, docnums, weights, values)`` for each term in byte order, docnums ascending.
@@ -89,7 +91,8 @@ class PostingBuffer:
 
     def add(self, item) -> None:
         fieldname, tbytes, docnum, weight, vbytes = item
-        self.field(fieldname).add(docnum, [tbytes], [weight], [vbytes or b""])
+        vbytes = vbytes or b""
+        self.field(fieldname).add(docnum, [tbytes], [weight], vbytes, [len(vbytes)])
 
     def write(self, fieldwriter, schema, lengths) -> None:
         """Every term of every field, in the order the codec wants them."""
@@ -177,12 +180,14 @@ class ArraySegmentWriter(SegmentWriter):
         """Add the field's postings; its length, as Whoosh counts it."""
         memo = self._memos[fieldname]
         if memo:
-            terms, freqs, values = _memo_postings(memo, field.format, value)
+            terms, freqs, values, sizes = _memo_postings(memo, field.format, value)
             weights = [f * field.format.field_boost for f in freqs]
         else:
             items = list(field.index(value))
-            terms, freqs, weights, values = ([item[i] for item in items] for i in range(4))
-        self.pool.field(fieldname).add(docnum, terms, weights, values)
+            terms, freqs, weights, encoded = ([item[i] for item in items] for i in range(4))
+            encoded = [v or b"" for v in encoded]
+            values, sizes = b"".join(encoded), list(map(len, encoded))
+        self.pool.field(fieldname).add(docnum, terms, weights, values, sizes)
         return sum(freqs) if field.scorable else 0
 
     def _flush_segment(self) -> None:
@@ -206,11 +211,18 @@ def _memo(field) -> TermMemo | None:
 
 
 def _memo_postings(memo: TermMemo, format_, value: str):
-    """Terms, frequencies and encoded values, as the field's format would give them."""
+    """Terms, frequencies, encoded values end to end and their sizes, as the field's format
+    would give them."""
     if isinstance(format_, Positions):
         found = memo.positions(value)
-        values = list(map(format_.encode, found.values()))
-        return list(found), list(map(len, found.values())), values
+        positions = list(found.values())
+        encode_many = getattr(format_, "encode_many", None)
+        if encode_many is not None:
+            values, sizes = encode_many(positions)
+        else:
+            encoded = list(map(format_.encode, positions))
+            values, sizes = b"".join(encoded), list(map(len, encoded))
+        return list(found), list(map(len, positions)), values, sizes
     counts = memo.frequencies(value)
     freqs = list(counts.values())
-    return list(counts), freqs, list(map(pack_uint, freqs))
+    return list(counts), freqs, b"".join(map(pack_uint, freqs)), [_INT_SIZE] * len(freqs)

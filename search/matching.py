@@ -7,6 +7,7 @@ a block at a time and combining them as sorted arrays moves that work into C.
 
 from __future__ import annotations
 
+import bisect
 import threading
 from collections import OrderedDict
 from functools import reduce
@@ -35,6 +36,10 @@ class PostingsCache:
         self._key = None
         self._entries: OrderedDict = OrderedDict()
         self._held = 0
+
+    def holds(self, generation, term) -> bool:
+        with self._lock:
+            return generation == self._key and term in self._entries
 
     def get(self, generation, term, load):
         with self._lock:
@@ -70,21 +75,30 @@ class Postings:
     def docs(self, fieldname: str, text: str) -> np.ndarray:
         return self.get(fieldname, text)[0]
 
-    def positions(self, fieldname: str, text: str) -> np.ndarray:
-        """Every occurrence of ``text`` as one sorted int64, ``document << 32 | position``."""
+    def positions(self, fieldname: str, text: str, docs: np.ndarray) -> np.ndarray:
+        """The occurrences of ``text`` in ``docs`` (sorted), each as one int64,
+        ``document << 32 | position``, sorted.
+
+        A word's occurrences are decoded whole and kept, unless ``docs`` is a small part of
+        the word's documents and the word is not kept yet: then only the blocks holding
+        ``docs`` are read (the proximity re-rank of a hundred candidates, say)."""
         key = (fieldname, text, "positions")
+        if len(self.docs(fieldname, text)) > SPARSE * len(docs) and not self._cache.holds(
+            self._generation, key
+        ):
+            return self._positions_in(fieldname, text, docs)
         return self._cache.get(self._generation, key, lambda: self._load_positions(*key[:2]))[0]
 
     def _leaves(self, fieldname, text):
-        """``(matcher, document offset)`` of each segment holding ``text``."""
+        """``(matcher, first document, documents)`` of each segment holding ``text``."""
         for leaf, offset in self.searcher.leaf_searchers():
             reader = leaf.reader()
             if (fieldname, text) in reader:
-                yield reader.postings(fieldname, text), offset
+                yield reader.postings(fieldname, text), offset, reader.doc_count_all()
 
     def _load(self, fieldname, text):
         ids, weights = [], []
-        for matcher, offset in self._leaves(fieldname, text):
+        for matcher, offset, _ in self._leaves(fieldname, text):
             leaf_ids, leaf_weights, _ = _blocks(matcher)
             ids.append(leaf_ids + offset)
             weights.append(np.asarray(leaf_weights, dtype=np.float32))
@@ -97,16 +111,29 @@ class Postings:
 
     def _load_positions(self, fieldname, text):
         keys = [EMPTY]
-        for matcher, offset in self._leaves(fieldname, text):
+        for matcher, offset, _ in self._leaves(fieldname, text):
             ids, _, values = _blocks(matcher, values=True)
-            docs, positions = _pairs(matcher.format, ids, values)
-            keys.append(((docs + offset) << 32) | positions)
+            keys.append(_keys(offset, *_pairs(matcher.format, ids, values)))
         return (np.concatenate(keys),)
+
+    def _positions_in(self, fieldname, text, docs):
+        keys = [EMPTY]
+        for matcher, offset, count in self._leaves(fieldname, text):
+            inside = docs[(docs >= offset) & (docs < offset + count)] - offset
+            if len(inside):
+                keys.append(_keys(offset, *_positions_in(matcher, inside.tolist())))
+        return np.concatenate(keys)
+
+
+def _keys(offset: int, docs: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    return ((docs + offset) << 32) | positions
 
 
 # The on-disk leaf matcher's block internals that the fast path reads; a matcher lacking any of
 # them (another codec, a renamed attribute) takes the public, slower path instead of failing.
-_BLOCK_API = ("_next_block", "_read_data", "_data", "_read_values", "_values")
+_BLOCK_API = ("_next_block", "_read_data", "_data", "_read_values", "_values", "block_max_id")
+# A word is read only where the candidates are once it is in this many times more documents.
+SPARSE = 16
 
 
 def _reads_blocks(matcher) -> bool:
@@ -151,6 +178,31 @@ def _summed(deltas: list[int], lengths: list[int]) -> np.ndarray:
     return total - np.repeat(before, lengths)
 
 
+def _positions_in(matcher, docs: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(document, position) pairs of the word in ``docs`` (sorted, all holding it), reading
+    only the blocks that hold them."""
+    if not _reads_blocks(matcher):
+        values = []
+        for docnum in docs:
+            matcher.skip_to(docnum)
+            values.append(matcher.value())
+        return _pairs(matcher.format, docs, values)
+    values, i = [], 0
+    while i < len(docs) and matcher.is_active():
+        if matcher.block_max_id() < docs[i]:
+            matcher._next_block()
+            continue
+        if matcher._data is None:
+            matcher._read_data()
+        if matcher._values is None:
+            matcher._read_values()
+        ids = _summed(matcher._data[0], [len(matcher._data[0])])
+        end = bisect.bisect_right(docs, matcher.block_max_id(), i)
+        values.extend(map(matcher._values.__getitem__, np.searchsorted(ids, docs[i:end]).tolist()))
+        i = end
+    return _pairs(matcher.format, docs[: len(values)], values)
+
+
 def union(arrays) -> np.ndarray:
     """Sorted document numbers in any of the arrays; marking a boolean array costs less than
     sorting when the arrays hold most of the archive."""
@@ -193,7 +245,8 @@ def phrase_docs(postings: Postings, fieldname: str, tokens: list[str],
         return candidates
     starts = None
     for place, token in sorted(enumerate(tokens), key=lambda w: len(postings.docs(fieldname, w[1]))):
-        keys = postings.positions(fieldname, token)
+        alive = candidates if starts is None else np.unique(starts >> 32)
+        keys = postings.positions(fieldname, token, alive)
         keys = keys[(keys & 0xFFFFFFFF) >= place] - place
         starts = keys if starts is None else _common(starts, keys)
         if not len(starts):

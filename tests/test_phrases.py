@@ -53,7 +53,10 @@ def phrases(bodies: dict) -> list[list[str]]:
     return picked
 
 
-def test_phrases_match_exactly_the_articles_holding_them(archive):
+@pytest.mark.parametrize("sparse", [0, 16, 10**9], ids=["blocks-read", "chosen", "whole-words"])
+def test_phrases_match_exactly_the_articles_holding_them(archive, sparse, monkeypatch):
+    """Occurrences read only where the candidates are, or whole words kept: same matches."""
+    monkeypatch.setattr(matching, "SPARSE", sparse)
     data_dir, bodies = archive
     engine = Engine(data_dir)
     searcher = engine.searcher()
