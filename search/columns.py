@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 
@@ -49,7 +50,7 @@ class Columns:
             size=size,
             live=live,
             facets={f: _facet(reader, f, size) for f in FACET_FIELDS},
-            published=np.array(_column(reader, "published", size, translate=False) or [0] * size,
+            published=np.array([v or 0 for v in _raw(reader, "published")] or [0] * size,
                                dtype=np.int64),
             official_names=names,
             official_pairs=(np.array(docs, dtype=np.int64), np.array(officials, dtype=np.int64)),
@@ -59,19 +60,17 @@ class Columns:
         )
 
 
-def _column(reader, name, size, translate=True) -> list:
-    if size == 0 or not reader.has_column(name):
-        return []
-    return [v or 0 for v in reader.column_reader(name, translate=translate)] if not translate \
-        else list(reader.column_reader(name, translate=True))
+def _raw(reader, name) -> list:
+    """The column's stored values, one per document (empty where the reader has none)."""
+    return list(reader.column_reader(name, translate=False)) if reader.has_column(name) else []
 
 
 def _facet(reader, name, size) -> Facet:
-    raw = [v.decode("utf-8") if isinstance(v, bytes) else v for v in _column(reader, name, size)]
-    values = sorted({v for v in raw if v})
-    index = {v: i for i, v in enumerate(values)}
-    codes = np.array([index.get(v, -1) for v in raw] or [-1] * size, dtype=np.int64)
-    return Facet(values, codes)
+    raw = _raw(reader, name)
+    values = sorted(v.decode("utf-8") for v in set(raw) if v)
+    index = {v.encode("utf-8"): i for i, v in enumerate(values)}
+    codes = np.fromiter(map(index.get, raw, repeat(-1)), dtype=np.int64, count=len(raw))
+    return Facet(values, codes if len(raw) == size else np.full(size, -1, dtype=np.int64))
 
 
 def _lengths(reader, fieldname, size) -> np.ndarray:

@@ -50,13 +50,16 @@ class PostingsCache:
                 self._entries.move_to_end(term)
                 return self._entries[term]
         value = load()
+        self.put(generation, term, value)
+        return value
+
+    def put(self, generation, term, value) -> None:
         with self._lock:
             if generation == self._key and term not in self._entries:
                 self._entries[term] = value
                 self._held += len(value[0])
                 while self._held > self.max_postings and self._entries:
                     self._held -= len(self._entries.popitem(last=False)[1][0])
-        return value
 
 
 class Postings:
@@ -69,11 +72,20 @@ class Postings:
     def get(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, term frequencies) of the live documents holding ``text``."""
         return self._cache.get(
-            self._generation, (fieldname, text), lambda: self._load(fieldname, text)
+            self._generation, (fieldname, text), lambda: self._read(fieldname, text)[0]
         )
 
     def docs(self, fieldname: str, text: str) -> np.ndarray:
         return self.get(fieldname, text)[0]
+
+    def read_with_positions(self, fieldname: str, text: str) -> None:
+        """Keep a phrase word's documents and occurrences, read in one pass: unpickling a
+        block, which holds both, is most of the cost of either."""
+        key = (fieldname, text)
+        if not self._cache.holds(self._generation, key):
+            postings, keys = self._read(fieldname, text, positions=True)
+            self._cache.put(self._generation, key, postings)
+            self._cache.put(self._generation, (*key, "positions"), (keys,))
 
     def positions(self, fieldname: str, text: str, docs: np.ndarray) -> np.ndarray:
         """The occurrences of ``text`` in ``docs`` (sorted), each as one int64,
@@ -87,7 +99,9 @@ class Postings:
             self._generation, key
         ):
             return self._positions_in(fieldname, text, docs)
-        return self._cache.get(self._generation, key, lambda: self._load_positions(*key[:2]))[0]
+        return self._cache.get(
+            self._generation, key, lambda: (self._read(fieldname, text, positions=True)[1],)
+        )[0]
 
     def _leaves(self, fieldname, text):
         """``(matcher, first document, documents)`` of each segment holding ``text``."""
@@ -96,25 +110,20 @@ class Postings:
             if (fieldname, text) in reader:
                 yield reader.postings(fieldname, text), offset, reader.doc_count_all()
 
-    def _load(self, fieldname, text):
-        ids, weights = [], []
+    def _read(self, fieldname, text, positions: bool = False):
+        """((live documents, frequencies), occurrence keys or None) of a word."""
+        ids, weights, keys = [EMPTY], [np.zeros(0, dtype=np.float32)], [EMPTY]
         for matcher, offset, _ in self._leaves(fieldname, text):
-            leaf_ids, leaf_weights, _ = _blocks(matcher)
+            leaf_ids, leaf_weights, values = _blocks(matcher, values=positions)
             ids.append(leaf_ids + offset)
             weights.append(np.asarray(leaf_weights, dtype=np.float32))
-        if not ids:
-            return EMPTY, np.zeros(0, dtype=np.float32)
+            if positions:
+                keys.append(_keys(offset, *_pairs(matcher.format, leaf_ids, values)))
         ids, weights = np.concatenate(ids), np.concatenate(weights)
         keep = self.columns.live[ids]
         boost = self.searcher.schema[fieldname].format.field_boost or 1.0
-        return ids[keep], (weights[keep] / boost).astype(np.float32)
-
-    def _load_positions(self, fieldname, text):
-        keys = [EMPTY]
-        for matcher, offset, _ in self._leaves(fieldname, text):
-            ids, _, values = _blocks(matcher, values=True)
-            keys.append(_keys(offset, *_pairs(matcher.format, ids, values)))
-        return (np.concatenate(keys),)
+        postings = ids[keep], (weights[keep] / boost).astype(np.float32)
+        return postings, np.concatenate(keys) if positions else None
 
     def _positions_in(self, fieldname, text, docs):
         keys = [EMPTY]
@@ -238,6 +247,9 @@ def phrase_docs(postings: Postings, fieldname: str, tokens: list[str],
     Each occurrence of a word is one integer, ``document << 32 | position``; shifted back by
     the word's place in the phrase, the occurrences that line up are equal, so a phrase is an
     intersection of sorted arrays, rarest word first."""
+    if len(tokens) > 1 and within is None:
+        for token in tokens:
+            postings.read_with_positions(fieldname, token)
     candidates = intersection(
         [postings.docs(fieldname, t) for t in tokens] + ([within] if within is not None else [])
     )
@@ -245,13 +257,19 @@ def phrase_docs(postings: Postings, fieldname: str, tokens: list[str],
         return candidates
     starts = None
     for place, token in sorted(enumerate(tokens), key=lambda w: len(postings.docs(fieldname, w[1]))):
-        alive = candidates if starts is None else np.unique(starts >> 32)
+        alive = candidates if starts is None else _documents(starts)
         keys = postings.positions(fieldname, token, alive)
         keys = keys[(keys & 0xFFFFFFFF) >= place] - place
         starts = keys if starts is None else _common(starts, keys)
         if not len(starts):
             return EMPTY
-    return _common(np.unique(starts >> 32), candidates)
+    return _common(_documents(starts), candidates)
+
+
+def _documents(keys: np.ndarray) -> np.ndarray:
+    """The documents of sorted occurrence keys, each once."""
+    docs = keys >> 32
+    return docs[np.concatenate(([True], docs[1:] != docs[:-1]))] if len(docs) else docs
 
 
 def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
