@@ -118,19 +118,25 @@ class Postings:
             ids.append(leaf_ids + offset)
             weights.append(np.asarray(leaf_weights, dtype=np.float32))
             if positions:
-                keys.append(_keys(offset, *_pairs(matcher.format, leaf_ids, values)))
+                keys.append(_keys(offset, *_pairs(self._format(fieldname), leaf_ids, values)))
         ids, weights = np.concatenate(ids), np.concatenate(weights)
         keep = self.columns.live[ids]
         boost = self.searcher.schema[fieldname].format.field_boost or 1.0
         postings = ids[keep], (weights[keep] / boost).astype(np.float32)
         return postings, np.concatenate(keys) if positions else None
 
+    def _format(self, fieldname):
+        """The field's posting format (a segment with deletions hands out filtering matchers,
+        which do not carry it)."""
+        return self.searcher.schema[fieldname].format
+
     def _positions_in(self, fieldname, text, docs):
         keys = [EMPTY]
         for matcher, offset, count in self._leaves(fieldname, text):
             inside = docs[(docs >= offset) & (docs < offset + count)] - offset
             if len(inside):
-                keys.append(_keys(offset, *_positions_in(matcher, inside.tolist())))
+                found = _positions_in(matcher, self._format(fieldname), inside.tolist())
+                keys.append(_keys(offset, *found))
         return np.concatenate(keys)
 
 
@@ -187,7 +193,7 @@ def _summed(deltas: list[int], lengths: list[int]) -> np.ndarray:
     return total - np.repeat(before, lengths)
 
 
-def _positions_in(matcher, docs: list[int]) -> tuple[np.ndarray, np.ndarray]:
+def _positions_in(matcher, format_, docs: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """(document, position) pairs of the word in ``docs`` (sorted, all holding it), reading
     only the blocks that hold them."""
     if not _reads_blocks(matcher):
@@ -195,7 +201,7 @@ def _positions_in(matcher, docs: list[int]) -> tuple[np.ndarray, np.ndarray]:
         for docnum in docs:
             matcher.skip_to(docnum)
             values.append(matcher.value())
-        return _pairs(matcher.format, docs, values)
+        return _pairs(format_, docs, values)
     values, i = [], 0
     while i < len(docs) and matcher.is_active():
         if matcher.block_max_id() < docs[i]:
@@ -209,7 +215,7 @@ def _positions_in(matcher, docs: list[int]) -> tuple[np.ndarray, np.ndarray]:
         end = bisect.bisect_right(docs, matcher.block_max_id(), i)
         values.extend(map(matcher._values.__getitem__, np.searchsorted(ids, docs[i:end]).tolist()))
         i = end
-    return _pairs(matcher.format, docs[: len(values)], values)
+    return _pairs(format_, docs[: len(values)], values)
 
 
 def union(arrays) -> np.ndarray:

@@ -72,3 +72,32 @@ def test_phrases_match_exactly_the_articles_holding_them(archive, sparse, monkey
         assert found == brute_force(bodies, phrase), phrase
         matched_some += bool(found)
     assert matched_some >= 60
+
+
+@pytest.mark.parametrize("sparse", [0, 10**9], ids=["blocks-read", "whole-words"])
+def test_phrases_skip_replaced_versions(tmp_path, sparse, monkeypatch):
+    """An edited article leaves its old version deleted in an older segment."""
+    monkeypatch.setattr(matching, "SPARSE", sparse)
+    first = Article(url="https://tinhuy.example.vn/a.html", title="Tin", body="xây dựng Đảng bộ")
+    other = Article(url="https://tinhuy.example.vn/b.html", title="Tin", body="Đảng bộ xây dựng")
+    with Store.in_data_dir(tmp_path) as store:
+        for article in (first, other):
+            store.save_article(article)
+        writer.rebuild(store, tmp_path)
+        store.save_article(Article(**{**first.to_dict(), "body": "Đảng bộ tỉnh"}))
+        writer.update(store, tmp_path)
+    engine = Engine(tmp_path)
+    searcher = engine.searcher()
+    assert searcher.reader().has_deletions()
+    key = engine._key(searcher)
+    postings = matching.Postings(
+        searcher, engine._columns.get(searcher.reader(), key), engine._postings, key
+    )
+
+    def found(*words):
+        docs = matching.phrase_docs(postings, "body_f", list(words))
+        return sorted(searcher.stored_fields(int(d))["id"] for d in docs)
+
+    assert found("xay", "dung", "dang") == []
+    assert found("dang", "bo") == sorted([first.id, other.id])
+    assert found("bo", "xay", "dung") == [other.id]
