@@ -17,6 +17,25 @@ def _load(values) -> str:
     return "/".join(f"{v:.1f}" for v in values) if values else "?"
 
 
+def _latency_table(titles: tuple[str, str, str, str], ours: dict, fts: dict, ratios: dict):
+    """p50/p95/p99 of each query type beside FTS5's, the p95 ratio and the mean matches."""
+    title, left, right, ratio_name = titles
+    lines = [
+        "",
+        f"{title:<15}{left:>26}  {right:>26}  {'p95 ratio':>10}  {'matches':>8}",
+        f"{'query type':<15}{'p50':>8} {'p95':>8} {'p99':>8}  {'p50':>8} {'p95':>8} {'p99':>8}"
+        f"  {ratio_name:>10}  {'(mean)':>8}",
+    ]
+    for kind in QUERY_TYPES:
+        a, b, ratio = ours[kind], fts["queries"][kind], ratios.get(kind)
+        lines.append(
+            f"{kind:<15}{_ms(a['p50_ms']):>8} {_ms(a['p95_ms']):>8} {_ms(a['p99_ms']):>8}"
+            f"  {_ms(b['p50_ms']):>8} {_ms(b['p95_ms']):>8} {_ms(b['p99_ms']):>8}"
+            f"  {'-' if ratio is None else f'{ratio:.2f}':>10}  {a['mean_matches']:>8,.0f}"
+        )
+    return lines
+
+
 def render(result: dict) -> str:
     c, vn, fts = result["corpus"], result["vnsearch"], result["fts5"]
     origin = f"seed {c['seed']}" if c.get("generated") else "from file"
@@ -24,35 +43,15 @@ def render(result: dict) -> str:
         f"vnsearch bench: {c['articles']:,} articles ({origin}); bulk {c['bulk']:,}"
         f" + incremental {c['incremental']:,}; {c['queries_per_type']} queries per type,"
         " top 10 + snippets + facets",
-        "",
-        f"{'latency (ms)':<15}{'vnsearch':>26}  {'FTS5':>26}  {'p95 ratio':>10}  {'matches':>8}",
-        f"{'query type':<15}{'p50':>8} {'p95':>8} {'p99':>8}  {'p50':>8} {'p95':>8} {'p99':>8}"
-        f"  {'vn/FTS5':>10}  {'(mean)':>8}",
     ]
-    for kind in QUERY_TYPES:
-        a, b = vn["queries"][kind], fts["queries"][kind]
-        ratio = result["p95_ratio"].get(kind)
-        lines.append(
-            f"{kind:<15}{_ms(a['p50_ms']):>8} {_ms(a['p95_ms']):>8} {_ms(a['p99_ms']):>8}"
-            f"  {_ms(b['p50_ms']):>8} {_ms(b['p95_ms']):>8} {_ms(b['p99_ms']):>8}"
-            f"  {'-' if ratio is None else f'{ratio:.2f}':>10}  {a['mean_matches']:>8,.0f}"
+    lines += _latency_table(
+        ("latency (ms)", "vnsearch", "FTS5", "vn/FTS5"), vn["queries"], fts, result["p95_ratio"]
+    )
+    if vn.get("api"):
+        lines += _latency_table(
+            ("GET /api/search", "vnsearch serve", "FTS5 (above)", "API/FTS5"),
+            vn["api"]["queries"], fts, result["api_p95_ratio"],
         )
-    api = vn.get("api")
-    if api:
-        lines += [
-            "",
-            f"{'GET /api/search':<15}{'vnsearch serve':>26}  {'FTS5 (above)':>26}  {'p95 ratio':>10}",
-            f"{'query type':<15}{'p50':>8} {'p95':>8} {'p99':>8}  {'p50':>8} {'p95':>8} {'p99':>8}"
-            f"  {'API/FTS5':>10}",
-        ]
-        for kind in QUERY_TYPES:
-            a, b = api["queries"][kind], fts["queries"][kind]
-            ratio = result["api_p95_ratio"].get(kind)
-            lines.append(
-                f"{kind:<15}{_ms(a['p50_ms']):>8} {_ms(a['p95_ms']):>8} {_ms(a['p99_ms']):>8}"
-                f"  {_ms(b['p50_ms']):>8} {_ms(b['p95_ms']):>8} {_ms(b['p99_ms']):>8}"
-                f"  {'-' if ratio is None else f'{ratio:.2f}':>10}"
-            )
     warm_vn = ", ".join(f"{k} {_ms(v)}" for k, v in vn["warmup_ms"].items())
     warm_fts = ", ".join(f"{k} {_ms(v)}" for k, v in fts["warmup_ms"].items())
     build, fbuild, inc = vn["build"], fts["build"], vn["incremental"]

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from bench import fts5
 from bench.corpus import Generator, all_syllables, generate, read_jsonl
 from bench.queries import QUERY_TYPES, make_queries
+from bench.report import render
 from cli.main import main
 from crawler.article import EXPORT_KEYS, Article
 from crawler.store import Store
@@ -107,6 +108,9 @@ def test_bench_command_prints_every_query_type_as_json(tmp_path):
         assert api[kind]["mean_matches"] == report["vnsearch"]["queries"][kind]["mean_matches"]
         assert report["api_p95_ratio"][kind] > 0
     assert report["vnsearch"]["memory"]["api_server_peak_mb"] > 0
+    table = render(report)
+    assert "GET /api/search" in table and "API/FTS5" in table
+    assert all(table.count(f"\n{kind} ") == 2 for kind in QUERY_TYPES)
     assert report["vnsearch"]["incremental"]["articles_per_s"] > 0
     assert report["vnsearch"]["index_bytes"] > 0 and report["fts5"]["db_bytes"] > 0
     assert all(report["p95_ratio"][kind] > 0 for kind in QUERY_TYPES)
