@@ -110,9 +110,7 @@ def _run(options: Options, workdir: Path, progress) -> dict:
         "memory": {
             "build_peak_mb": build["memory"]["peak_mb"],
             "build_workers_peak_mb": build["memory"]["children_peak_mb"],
-            "search_start_mb": search["memory"]["start_mb"],
-            "search_peak_mb": search["memory"]["peak_mb"],
-            "search_delta_mb": round(search["memory"]["peak_mb"] - search["memory"]["start_mb"], 1),
+            **_search_memory(search),
             "incremental_peak_mb": incremental["memory"]["peak_mb"],
             "api_server_peak_mb": api["memory"]["server_peak_mb"],
         },
@@ -125,11 +123,7 @@ def _run(options: Options, workdir: Path, progress) -> dict:
         "db_bytes": fts_build["db_bytes"],
         "memory": {
             "build_peak_mb": fts_build["memory"]["peak_mb"],
-            "search_start_mb": fts_search["memory"]["start_mb"],
-            "search_peak_mb": fts_search["memory"]["peak_mb"],
-            "search_delta_mb": round(
-                fts_search["memory"]["peak_mb"] - fts_search["memory"]["start_mb"], 1
-            ),
+            **_search_memory(fts_search),
         },
         "warmup_ms": fts_search["warmup_ms"],
         "queries": fts_search["queries"],
@@ -186,6 +180,11 @@ def _corpus(options: Options, workdir: Path, progress) -> tuple[dict, Path]:
         "generate_seconds": round(time.perf_counter() - began, 2),
     }
     return info, path
+
+
+def _search_memory(phase: dict) -> dict:
+    start, peak = phase["memory"]["start_mb"], phase["memory"]["peak_mb"]
+    return {"search_start_mb": start, "search_peak_mb": peak, "search_delta_mb": round(peak - start, 1)}
 
 
 def _done(what: str, stats: dict) -> str:
