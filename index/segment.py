@@ -113,12 +113,9 @@ def _lengths(reader, fieldname: str) -> list[int]:
     """The field's length in every document of the segment (0 where unknown)."""
     if reader is None:
         return []
-    count = reader.doc_count_all()
-    read = getattr(reader, "doc_field_length_reader", None)
-    if read is None:
-        return [reader.doc_field_length(d, fieldname) or 0 for d in range(count)]
-    read = read(fieldname)
-    return [read(d) or 0 for d in range(count)]
+    reader_for = getattr(reader, "doc_field_length_reader", None)
+    read = reader_for(fieldname) if reader_for else lambda d: reader.doc_field_length(d, fieldname)
+    return [read(d) or 0 for d in range(reader.doc_count_all())]
 
 
 def _write_term(fieldwriter, docs, weights, values, doc_lengths) -> None:

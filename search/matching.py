@@ -121,7 +121,7 @@ class Postings:
                 keys.append(_keys(offset, *_pairs(self._format(fieldname), leaf_ids, values)))
         ids, weights = np.concatenate(ids), np.concatenate(weights)
         keep = self.columns.live[ids]
-        boost = self.searcher.schema[fieldname].format.field_boost or 1.0
+        boost = self._format(fieldname).field_boost or 1.0
         postings = ids[keep], (weights[keep] / boost).astype(np.float32)
         return postings, np.concatenate(keys) if positions else None
 
