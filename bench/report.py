@@ -36,6 +36,20 @@ def _latency_table(titles: tuple[str, str, str, str], ours: dict, fts: dict, rat
     return lines
 
 
+def _after_commit(figures: dict | None) -> list[str]:
+    """The first search after a commit of a few articles, against the same search warm."""
+    if not figures:
+        return []
+    cells = [f"{kind} {_ms(f['first_ms'])}/{_ms(f['warm_ms'])}" for kind, f in figures.items()]
+    worst = max(f["ratio"] or 0 for f in figures.values())
+    commit = max(f["commit_ms"] for f in figures.values())
+    return [
+        "after commit first search after committing 10 edited articles / warm (ms):",
+        f"             {', '.join(cells)}; worst ratio {worst:.2f}"
+        f" (each commit ≤ {_ms(commit)} ms)",
+    ]
+
+
 def render(result: dict) -> str:
     c, vn, fts = result["corpus"], result["vnsearch"], result["fts5"]
     origin = f"seed {c['seed']}" if c.get("generated") else "from file"
@@ -75,6 +89,7 @@ def render(result: dict) -> str:
         f"             FTS5 build {fmem['build_peak_mb']:,.0f} MB,"
         f" queries {fmem['search_peak_mb']:,.0f} MB (+{fmem['search_delta_mb']:,.0f} MB)",
         "             (each phase in a fresh process; peak = ru_maxrss)",
+        *_after_commit(vn.get("after_commit")),
         f"warm-up (ms) vnsearch {warm_vn}",
         f"             FTS5     {warm_fts}",
         f"total time   {result['seconds']:,.0f} s; load average (1/5/15 min) at start"

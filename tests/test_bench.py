@@ -3,13 +3,14 @@
 import json
 import re
 import unicodedata
+from collections import Counter
 
 import pytest
 from click.testing import CliRunner
 
 from bench import fts5
-from bench.corpus import Generator, all_syllables, generate, read_jsonl
-from bench.queries import QUERY_TYPES, make_queries
+from bench.corpus import WORDS_FILE, Generator, generate, read_jsonl, read_words
+from bench.queries import QUERY_TYPES, lexicon, make_queries, runs
 from bench.report import render
 from cli.main import main
 from crawler.article import EXPORT_KEYS, Article
@@ -30,12 +31,32 @@ def test_an_article_does_not_depend_on_the_corpus_size():
     assert list(generate(5, seed=3))[4] == next(generate(1, seed=3, start=4))
 
 
-def test_syllables_are_nfc_with_the_tone_where_the_index_puts_it():
-    syllables = all_syllables()
-    assert len(syllables) > 5000
-    assert all(unicodedata.is_normalized("NFC", s) and place_tone(s) == s for s in syllables)
-    assert {"người", "quyết", "hòa", "thủy", "nghiêm", "khuyên"} <= set(syllables)
-    assert not {"ngiêm", "kan", "ghá", "cuy"} & set(syllables)
+def test_the_word_list_is_small_real_words_with_the_tone_where_the_index_puts_it():
+    words = read_words(WORDS_FILE)
+    assert WORDS_FILE.stat().st_size <= 200_000 and len(words) >= 5000
+    counts = list(words.values())
+    assert counts == sorted(counts, reverse=True) and counts[0] > 100 * counts[-1]
+    several = [w for w in words if " " in w]
+    assert len(several) > len(words) / 2
+    assert {"xây dựng", "chính quyền", "cán bộ", "Việt Nam"} <= set(words)
+    for word in words:
+        assert unicodedata.is_normalized("NFC", word)
+        assert all(place_tone(s.lower()) == s.lower() for s in word.split()), word
+
+
+def test_text_is_made_of_the_words_with_their_skew():
+    """Syllables stand in the pairs the words make: a few pairs are very common."""
+    articles = list(generate(60, seed=6))
+    pairs = Counter()
+    for article in articles:
+        for run in runs(article["body"]):
+            pairs.update(zip(run, run[1:], strict=False))
+    assert pairs[("xây", "dựng")] > 20 and pairs[("chính", "quyền")] > 5
+    top = sum(count for _, count in pairs.most_common(len(pairs) // 100))
+    assert top > 0.15 * sum(pairs.values())
+    known = lexicon()
+    assert all(" " in w for w in known.words(["xây", "dựng", "chính", "quyền"]))
+    assert any(s in article["body"] for article in articles for s in (", ", ". "))
 
 
 def test_articles_have_the_export_shape_and_name_their_officials():
@@ -78,8 +99,12 @@ def test_every_query_type_matches_and_both_engines_agree(small):
         assert found["total"] >= 1, query
         assert found["hits"] and found["fallback"] is None, query
         assert {"officials", "year", "source", "section"} <= set(found["facets"])
-        other = searcher.search(query.q, query.officials, query.date_from, query.date_to)
-        assert other["total"] == found["total"], query
+        args = query.q, query.officials, query.date_from, query.date_to
+        syllables = searcher.search(*args)["total"]
+        words = searcher.search(*args, words=query.words)["total"]
+        # Every syllable anywhere holds every reading of the words; the words, each as a
+        # phrase, hold at least the article the query was drawn from.
+        assert 1 <= words <= syllables and found["total"] <= syllables, query
 
 
 def test_bench_command_prints_every_query_type_as_json(tmp_path):
@@ -112,6 +137,11 @@ def test_bench_command_prints_every_query_type_as_json(tmp_path):
     assert "GET /api/search" in table and "API/FTS5" in table
     assert all(table.count(f"\n{kind} ") == 2 for kind in QUERY_TYPES)
     assert report["vnsearch"]["incremental"]["articles_per_s"] > 0
+    after_commit = report["vnsearch"]["after_commit"]
+    assert list(after_commit) == list(QUERY_TYPES)
+    assert all(f["first_ms"] > 0 and f["warm_ms"] > 0 and f["commit_ms"] > 0
+               for f in after_commit.values())
+    assert "first search after committing 10 edited articles" in table
     assert report["vnsearch"]["index_bytes"] > 0 and report["fts5"]["db_bytes"] > 0
     assert all(report["p95_ratio"][kind] > 0 for kind in QUERY_TYPES)
     assert report["size_ratio"] > 0
