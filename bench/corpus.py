@@ -14,6 +14,7 @@ article from ``(seed, index)``, so article ``i`` is the same whatever the corpus
 
 from __future__ import annotations
 
+import gzip
 import itertools
 import json
 import random
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from crawler.article import article_id
+from crawler.article import EXPORT_KEYS, article_id
 
 # -- real words ---------------------------------------------------------------------------------
 
@@ -331,12 +332,46 @@ def write_jsonl(articles: Iterable[dict], path: str | Path) -> int:
     return count
 
 
-def read_jsonl(path: str | Path, start: int = 0, stop: int | None = None) -> Iterator[dict]:
-    """Articles ``start`` .. ``stop - 1`` of an export file, one JSON object a line.
+def prepare(source: str | Path, target: str | Path, seed: int = 1) -> int:
+    """Copy a corpus of real articles into the export format the bench loads.
+
+    A news corpus gathered for language work has ids, titles and bodies but often no URL, date,
+    outlet or officials: those are given here (a URL from the id, a date, source and section
+    drawn from ``(seed, line)``, the officials the crawler's finder reads in the body), so the
+    filters and facets have something to work on. What the file has of the export format is
+    kept; other keys are not."""
+    from crawler.officials import find_officials
+
+    def filled(index: int, article: dict) -> dict:
+        rng = random.Random(f"vnsearch-bench/{seed}/corpus/{index}")
+        url = article.get("url") or f"https://corpus.example/{article['id']}"
+        officials = article.get("officials")
+        if officials is None:
+            officials = [{"name": o.name, "positions": list(o.positions)}
+                         for o in find_officials(article.get("body", ""))]
+        given = {
+            "id": article_id(url),
+            "url": url,
+            "published": article.get("published") or _published(rng),
+            "source": article.get("source") or rng.choice(SOURCES),
+            "section": article.get("section") or rng.choice(SECTIONS),
+            "officials": officials,
+        }
+        return {key: given.get(key, article.get(key) or "") for key in EXPORT_KEYS}
+
+    articles = read_jsonl(source, need_url=False)
+    return write_jsonl((filled(i, a) for i, a in enumerate(articles)), target)
+
+
+def read_jsonl(path: str | Path, start: int = 0, stop: int | None = None,
+               need_url: bool = True) -> Iterator[dict]:
+    """Articles ``start`` .. ``stop - 1`` of an export file (gzipped or not), one JSON object
+    a line; without ``need_url``, an ``id`` will do instead of a URL.
 
     Blank lines do not count; lines before ``start`` are skipped without being parsed.
     """
-    with open(path, encoding="utf-8") as handle:
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as handle:
         index = 0
         for number, line in enumerate(handle, 1):
             if not line.strip():
@@ -350,7 +385,10 @@ def read_jsonl(path: str | Path, start: int = 0, stop: int | None = None) -> Ite
                 article = json.loads(line)
             except json.JSONDecodeError as error:
                 raise CorpusError(f"{path}, line {number}: not JSON ({error.msg})") from None
-            if not isinstance(article, dict) or not article.get("url") or "body" not in article:
-                raise CorpusError(f"{path}, line {number}: not an article (url and body needed)")
+            named = isinstance(article, dict) and (article.get("url") or (
+                not need_url and isinstance(article.get("id"), str) and article["id"]))
+            if not named or "body" not in article:
+                wanted = "url and body" if need_url else "url or id, and body"
+                raise CorpusError(f"{path}, line {number}: not an article ({wanted} needed)")
             yield article
 

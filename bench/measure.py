@@ -169,9 +169,10 @@ def _run(options: Options, workdir: Path, progress) -> dict:
 
 def _corpus(options: Options, workdir: Path, progress) -> tuple[dict, Path]:
     if options.corpus is not None:
-        progress(f"corpus: checking {options.corpus}")
-        count = sum(1 for _ in bench_corpus.read_jsonl(options.corpus))
-        return {"articles": count, "generated": False, "seed": options.seed}, options.corpus
+        path = workdir / "corpus.jsonl"
+        progress(f"corpus: reading {options.corpus} (officials found in the bodies)")
+        count = bench_corpus.prepare(options.corpus, path, options.seed)
+        return {"articles": count, "generated": False, "seed": options.seed}, path
     path = options.save_corpus or workdir / "corpus.jsonl"
     progress(f"corpus: generating {options.articles:,} articles (seed {options.seed})")
     began = time.perf_counter()

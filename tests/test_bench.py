@@ -1,5 +1,6 @@
 """``vnsearch bench``: a deterministic corpus, queries that always match, and the JSON a run prints."""
 
+import gzip
 import json
 import re
 import unicodedata
@@ -9,7 +10,15 @@ import pytest
 from click.testing import CliRunner
 
 from bench import fts5
-from bench.corpus import WORDS_FILE, Generator, generate, read_jsonl, read_words
+from bench.corpus import (
+    WORDS_FILE,
+    CorpusError,
+    Generator,
+    generate,
+    prepare,
+    read_jsonl,
+    read_words,
+)
 from bench.queries import QUERY_TYPES, lexicon, make_queries, runs
 from bench.report import render
 from cli.main import main
@@ -157,3 +166,28 @@ def test_bench_rejects_an_unreadable_corpus(tmp_path):
     )
     assert result.exit_code == 1
     assert "line 2: not JSON" in result.output
+
+
+def test_a_language_corpus_without_urls_dates_or_officials_is_made_loadable(tmp_path):
+    """Corpora gathered for language work have an id, a title and a body, and are gzipped."""
+    source = tmp_path / "news.jsonl.gz"
+    lines = [
+        {"id": "tin-1", "title": "Hội nghị", "body": "Đồng chí Nguyễn Văn An - Bí thư Tỉnh ủy"
+         " phát biểu tại hội nghị về công tác dân vận ."},
+        {"id": "tin-2", "title": "Kinh tế", "body": "Kinh tế tăng trưởng , xuất khẩu tăng ."},
+    ]
+    with gzip.open(source, "wt", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    target = tmp_path / "corpus.jsonl"
+    assert prepare(source, target, seed=3) == 2
+    first, second = read_jsonl(target)
+    assert first["url"] == "https://corpus.example/tin-1" and second["body"] == lines[1]["body"]
+    assert [o["name"] for o in first["officials"]] == ["Nguyễn Văn An"]
+    assert second["officials"] == []
+    for article in (first, second):
+        Article(**{k: article[k] for k in EXPORT_KEYS})
+        assert article["published"][:2] == "20" and article["source"] and article["section"]
+    prepare(source, tmp_path / "again.jsonl", seed=3)
+    assert list(read_jsonl(tmp_path / "again.jsonl")) == [first, second]
+    with pytest.raises(CorpusError, match="line 1: not an article"):
+        list(read_jsonl(source))  # the bench's own files need URLs
