@@ -4,6 +4,7 @@ of the index sees."""
 
 import shutil
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ from search import matching
 from search.columns import FACET_FIELDS, SCORED_FIELDS, Columns, ColumnsCache
 from search.engine import Engine, SearchRequest
 from search.filters import Filters
+from search.officials import OfficialsDirectory
 
 BASE = 90
 WORDS = [("body_f", w) for w in ("dan", "van", "chinh", "quyen", "cua", "dang", "bo", "xa")]
@@ -164,6 +166,9 @@ def test_columns_hold_what_whoosh_reads_document_by_document(base):
                                                                      strict=True)}
         assert pairs == {(d, name) for d in reader.all_doc_ids()
                          for name in reader.stored_fields(d)["officials"].split(",") if name}
+        # a replaced article's old version does not count its officials twice
+        assert OfficialsDirectory.from_columns(columns).counts == Counter(
+            name for _, name in pairs)
     finally:
         shutil.rmtree(data_dir.parent, ignore_errors=True)
 
@@ -212,5 +217,29 @@ def test_a_commit_of_a_few_articles_reads_only_the_new_segment(base):
         assert CountedPostings.read and {name for name, _, _ in CountedPostings.read} == set(new)
         fresh = _postings(Engine(data_dir))
         _same_postings(after, fresh)
+    finally:
+        shutil.rmtree(data_dir.parent, ignore_errors=True)
+
+
+def test_readers_of_segments_a_commit_left_alone_are_kept_and_the_others_opened_again(base):
+    data_dir = _copy(base)
+    try:
+        engine = Engine(data_dir)
+        readers = {r.segment().segment_id(): r for r, _ in engine.searcher().reader().leaf_readers()}
+        _commit(data_dir, ("add", [0, 1]), {}, [])
+        after = {r.segment().segment_id(): r for r, _ in engine.searcher().reader().leaf_readers()}
+        assert len(after) == 4 and all(after[name] is reader for name, reader in readers.items())
+
+        edited = _article(40, edit=1)  # its old version is in the second segment
+        _commit(data_dir, ("replace", [40]), {}, [])
+        leaves = engine.searcher().reader().leaf_readers()
+        changed = [r for r, _ in leaves if r.has_deletions()]
+        assert len(changed) == 1 and all(r is not reader for r in changed
+                                         for reader in readers.values())
+        assert [r for r, _ in leaves if r.segment().segment_id() in readers
+                and not r.has_deletions()] == [readers[n] for n in readers
+                                                if n != changed[0].segment().segment_id()]
+        found = engine.search(SearchRequest(q='"Bản sửa lần 1"'))
+        assert [hit["id"] for hit in found["hits"]] == [edited.id] and found["total"] == 1
     finally:
         shutil.rmtree(data_dir.parent, ignore_errors=True)
