@@ -149,7 +149,8 @@ def _merged(value_lists: list[list[str]]) -> tuple[list[str], list[np.ndarray]]:
 
 def _merged_facet(facets: list[Facet]) -> Facet:
     values, remaps = _merged([f.values for f in facets])
-    codes = [np.where(f.codes >= 0, r[np.maximum(f.codes, 0)] if len(r) else -1, -1)
+    codes = [f.codes if f.values == values  # most segments hold every value: no remap
+             else np.where(f.codes >= 0, r[np.maximum(f.codes, 0)] if len(r) else -1, -1)
              for f, r in zip(facets, remaps, strict=True)]
     return Facet(values, _concat(codes, np.int64))
 

@@ -66,6 +66,7 @@ class Engine:
         self._postings = matching.PostingsCache()
         self._officials_lock = threading.Lock()
         self._officials: tuple[object, OfficialsDirectory] | None = None
+        self._schemas: dict = {}  # the live generation's, unpickled once
 
     # -- the reader ---------------------------------------------------------------------------
 
@@ -78,8 +79,11 @@ class Engine:
             or held[0] != current_generation(self.data_dir)
             or not held[1].up_to_date()
         ):
-            searcher = reopen(open_index(self.data_dir), held[1] if held is not None else None)
-            held = self._local.held = (current_generation(self.data_dir), searcher)
+            generation = current_generation(self.data_dir)
+            schema = self._schemas.get(str(generation))
+            searcher = reopen(open_index(self.data_dir, schema), held[1] if held else None)
+            self._schemas = {str(generation): searcher.schema}
+            held = self._local.held = (generation, searcher)
         return held[1]
 
     def _key(self, searcher):
