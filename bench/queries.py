@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 from bench.corpus import POLITICAL_WORDS, WORDS_FILE, read_words
-from index.analysis import fold, nfc
+from index.analysis import fold, nfc, place_tone
 from search.engine import SearchRequest
 from search.filters import Filters
 
@@ -82,15 +82,16 @@ class Lexicon:
     def __init__(self):
         news = read_words(WORDS_FILE)
         known = [w.lower() for w in news] + [w.lower() for w in POLITICAL_WORDS if "," not in w]
-        self.known = {tuple(w.split()) for w in known if " " in w}
+        self.known = {tuple(map(place_tone, w.split())) for w in known if " " in w}
         self.longest = max(map(len, self.known))
         self.common = {w.lower() for w in list(news)[:COMMON] if " " not in w}
 
     def words(self, run: list[str]) -> list[str]:
-        found, i = [], 0
+        """The run cut into words as written; looked up in either tone placement."""
+        found, i, canonical = [], 0, [place_tone(s) for s in run]
         while i < len(run):
             n = next((n for n in range(min(self.longest, len(run) - i), 1, -1)
-                      if tuple(run[i : i + n]) in self.known), 1)
+                      if tuple(canonical[i : i + n]) in self.known), 1)
             found.append(" ".join(run[i : i + n]))
             i += n
         return found
