@@ -24,6 +24,7 @@ from pathlib import Path
 from crawler.article import Official
 
 LEXICON_PATH = Path(__file__).with_name("positions.txt")
+_PLACE_LISTS = ("PROVINCE", "PLACE", "COUNTRY")
 TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 
 _S = r"[^\S\n]+"  # a space that stays inside one paragraph
@@ -33,26 +34,51 @@ _LOW = r"(?-i:[a-zđâăêôơư][\w'’]*)"
 _OPEN = {
     "PLACE": rf"{_CAP}(?:{_S}{_CAP})*",
     "ORG": rf"{_CAP}(?:{_S}{_LOW})?(?:{_S}(?:và{_S})?{_CAP}(?:{_S}{_LOW})?)*",
+    # The few words inside a phrase the lexicon closes (a steering committee's remit): lazy,
+    # and never past the end of a clause.
+    "WORDS": rf"[^\s.;:!?()]+(?:{_S}[^\s.;:!?()]+){{0,11}}?",
 }
 _RUN = re.compile(rf"{_CAP}(?:{_S}{_CAP})*")
+_SPACE = re.compile(_S)
+_WORD = re.compile(r"\S+")
 _TOKEN = re.compile(r"\{\w+\}|[()\[\]|]|[^\s()\[\]|{}]+")
+# A comrade or a rank names an official on its own; ``ông``/``bà`` only with a position after.
 _CUE = re.compile(
-    r"(?<!\w)(?P<cue>đồng chí|đ/c|ông|bà|(?:đại|thượng|trung|thiếu) (?:tá|tướng)|đại tướng)"
+    r"(?<!\w)(?:(?P<comrade>đồng chí|đ/c)"
+    r"|(?P<rank>(?:đại|thượng|trung|thiếu)[^\S\n]+(?:tướng|tá|úy|uý)|(?<!thủ )tướng)|ông|bà)"
     r"(?:[^\S\n]*:)?[^\S\n]+",
     re.IGNORECASE,
 )
-_LIST_START = re.compile(r"[^\S\n]*(?:[-–—,(:]|kiêm)?[^\S\n]*")
-_LIST_NEXT = re.compile(r"[^\S\n]*(?:,|kiêm)[^\S\n]*")
+_FORMER = r"(?:(?:nguyên|cưu|quyên)[^\S\n]+)?"  # folded "nguyên", "cựu", "quyền" (acting)
+_LIST_START = re.compile(rf"[^\S\n]*(?:[-–—,(:]|kiêm)?[^\S\n]*{_FORMER}", re.IGNORECASE)
+_LIST_NEXT = re.compile(rf"[^\S\n]*(?:,|kiêm)[^\S\n]*{_FORMER}", re.IGNORECASE)
 _NEXT_PERSON = re.compile(r"[^\S\n]*[;,][^\S\n]*(?:và[^\S\n]+)?(?:(?:đồng chí|đ/c)[^\S\n]+)?")
+# ``Phạm Văn A ( nguyên Trưởng phòng ...`` and ``Lê Văn B ( 38 tuổi , Phó Công an huyện ...``:
+# a name with no cue, its positions in brackets.
+_BRACKET = re.compile(
+    rf"[^\S\n]*\([^\S\n]*(?:(?:SN[^\S\n]*\d{{4}}|\d{{1,3}}[^\S\n]+tuôi)[^\S\n]*,[^\S\n]*)?"
+    rf"{_FORMER}",
+    re.IGNORECASE,
+)
+_PUNCT = re.compile(r"([,&\-–])")
+_ABBREVIATION = re.compile(r"(?:[A-ZĐ][A-ZĐ.&-]+|[A-ZĐ][a-zđ]?\.)\Z")  # HCM, UBND, TP., Tp.
+# The place a position names after it: ``huyện Bình Sơn``, ``Công an TP. Hưng Yên``.
+_PLACE_TAIL = re.compile(rf"(?:{_S}(?:(?-i:[A-Z][A-Za-z]?\.)|{_CAP}))+")
 
 # Words that open most names: the common surnames, and the words that open many names of the
 # Central Highlands peoples (Y, A, H'..., Ksor, Siu). Only used to find where a place or a body
-# ends and a name begins, never to accept a name.
+# ends and a name begins, never to accept a name. The rarer surnames also open places
+# (``Hà Tĩnh``, ``Cao Lãnh``, ``Thái Bình``), so a common one later in the run wins over them.
 # fmt: off
 _NAME_OPENERS = frozenset([
     "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ",
     "hồ", "ngô", "dương", "lý", "trương", "đinh", "lương", "tô", "trịnh", "vương",
     "y", "a", "ksor", "siu", "kpă", "rơ", "nay", "rah", "điểu",
+])
+_RARER_OPENERS = frozenset([
+    "lại", "mai", "đào", "cao", "tạ", "chu", "thái", "lâm", "hà", "quách", "kiều", "khuất",
+    "lưu", "doãn", "nông", "lò", "giàng", "hứa", "mạc", "triệu", "tôn", "đàm", "tống", "phùng",
+    "bạch", "lữ", "nghiêm", "diệp", "mẫn", "cù", "khổng", "thân", "vi", "hầu", "lã",
 ])
 # Words no name contains, and words that start a place or a body rather than a name.
 _NEVER_IN_NAME = frozenset([
@@ -69,6 +95,12 @@ _NEVER_FIRST = frozenset([
 @dataclass(frozen=True)
 class Lexicon:
     patterns: tuple[re.Pattern, ...]
+    places: re.Pattern = re.compile(r"(?!)")  # a known place, in the folded text
+    before_names: tuple[re.Pattern, ...] = ()  # positions read only right before a name
+
+    @property
+    def every_pattern(self) -> tuple[re.Pattern, ...]:
+        return self.patterns + self.before_names
 
 
 def fold(text: str) -> str:
@@ -111,7 +143,15 @@ def load_lexicon(extra_paths: Iterable[str | Path] = ()) -> Lexicon:
         if sep and re.fullmatch(r"\s*[A-Z]+\s*", name):
             lists.setdefault(name.strip(), []).extend(n.strip() for n in names.split("|"))
     patterns = [line for line in lines if not re.match(r"[A-Z]+\s*=", line)]
-    return Lexicon(tuple(_compile(p, lists) for p in patterns))
+    places = sorted({fold(n) for key in _PLACE_LISTS for n in lists.get(key, []) if n}, key=len)
+    return Lexicon(
+        tuple(_compile(p, lists) for p in patterns if not p.startswith(">")),
+        re.compile(
+            "(?:" + "|".join(_S.join(map(_phrase, n.split())) for n in reversed(places)) + r")(?!\w)",
+            re.IGNORECASE,
+        ),
+        tuple(_compile(p[1:].strip(), lists) for p in patterns if p.startswith(">")),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -169,7 +209,7 @@ def _render_sequence(items, lists, slots) -> str:
         elif kind == "slot":
             part = _render_slot(value[1:-1], lists, slots)
         else:
-            part = re.escape(fold(value))
+            part = _phrase(fold(value))
         out += (_S if spaced else "") + part
         spaced = True
     return out
@@ -177,12 +217,17 @@ def _render_sequence(items, lists, slots) -> str:
 
 def _render_slot(name: str, lists, slots) -> str:
     known = sorted((fold(n) for n in lists.get(name, [])), key=len, reverse=True)
-    options = [_S.join(map(re.escape, n.split())) for n in known]
+    options = [_S.join(map(_phrase, n.split())) for n in known]
     if name in _OPEN:
         options.append(f"(?P<open{next(slots)}>{_OPEN[name]})")
     if not options:
         raise ValueError(f"lexicon list {{{name}}} has no names")
     return "(?:" + "|".join(options) + ")"
+
+
+def _phrase(word: str) -> str:
+    """A lexicon word whose punctuation may stand apart: ``NN&PTNT`` = ``NN & PTNT``, ``hóa ,``."""
+    return r"[^\S\n]*".join(re.escape(part) for part in _PUNCT.split(word) if part)
 
 
 # -- finding officials -----------------------------------------------------------------------
@@ -196,9 +241,9 @@ def find_officials(text: str, lexicon: Lexicon | None = None) -> list[Official]:
     """
     text = unicodedata.normalize("NFC", text or "")
     finder = _Finder(text, lexicon or default_lexicon())
-    mentions = sorted(finder.after_cues() + finder.after_positions(), key=lambda m: m[0])
+    mentions = finder.after_cues() + finder.before_brackets() + finder.after_positions()
     merged: dict[str, Official] = {}
-    for _, name, positions in mentions:
+    for _, name, positions in sorted(mentions, key=lambda m: m[0]):
         official = merged.setdefault(name_key(name), Official(name, []))
         seen = {name_key(p) for p in official.positions}
         for position in positions:
@@ -213,39 +258,64 @@ class _Finder:
 
     def __init__(self, text: str, lexicon: Lexicon):
         self.text, self.folded, self.lexicon = text, fold(text), lexicon
+        self.lowered = self.folded.lower()
         self.known: set[str] = set()  # folded names already met after a cue
+        self.listed: set[int] = set()  # starts of positions already read after a name
 
     def cut(self, start: int, end: int) -> str:
         return " ".join(self.text[start:end].split()).rstrip(",-–— ")
 
+    def mention(self, name: tuple[int, int], spans: list[tuple[int, int]]):
+        self.known.add(self.lowered[name[0] : name[1]])
+        self.listed.update(start for start, _ in spans)
+        return name[0], self.cut(*name), [self.cut(*span) for span in spans]
+
     def after_cues(self) -> list[tuple[int, str, list[str]]]:
-        """``đồng chí NAME - POSITION, ...`` and lists of such (``các đồng chí: A - X; B - Y``)."""
+        """``đồng chí NAME - POSITION, ...``, ``thượng tá NAME`` and lists of such
+        (``các đồng chí: A - X; B - Y``, ``đồng chí A, B và C``)."""
         found = []
         for cue in _CUE.finditer(self.text):
-            is_comrade = cue["cue"].lower() in ("đồng chí", "đ/c")
+            named_alone = bool(cue["comrade"] or cue["rank"])
             at = cue.end()
             while (name := self.name_at(at)) is not None:
-                positions, at = self.position_list(name[1])
-                if not (positions or is_comrade):
+                spans, at = self.position_list(name[1])
+                if not (spans or named_alone):
                     break
-                found.append((name[0], self.cut(*name), positions))
-                self.known.add(self.folded[name[0] : name[1]].lower())
+                found.append(self.mention(name, spans))
                 follow = _NEXT_PERSON.match(self.text, at)
                 nxt = self.name_at(follow.end()) if follow else None
-                if nxt is None or not self.position_list(nxt[1])[0]:
+                if nxt is None or not (
+                    self.position_list(nxt[1])[0] or cue["comrade"] and self.opens_name(nxt[0])
+                ):
                     break
                 at = follow.end()
+        return found
+
+    def before_brackets(self) -> list[tuple[int, str, list[str]]]:
+        """``Phạm Văn A ( nguyên Trưởng phòng ... )``: no cue, a name and positions in brackets."""
+        found = []
+        for run in _RUN.finditer(self.folded):
+            name = self.name_at(run.start())
+            opens = name and (self.opens_name(name[0]) or self.opens_rarer_name(name[0]))
+            bracket = opens and _BRACKET.match(self.folded, name[1])
+            if bracket and (spans := self.position_list(bracket.end())[0]):
+                found.append(self.mention(name, spans))
         return found
 
     def after_positions(self) -> list[tuple[int, str, list[str]]]:
         """``Ủy viên Bộ Chính trị, Thủ tướng Chính phủ NAME``: positions chained before a name."""
         found, chain = [], []
         for start, end in self.all_positions():
+            if start in self.listed:  # read after a name already: what follows is no name
+                chain = []
+                continue
             if chain and not _LIST_NEXT.fullmatch(self.folded, chain[-1][1], start):
                 chain = []
+            if self.text.startswith(".", end) and _ABBREVIATION.match(self.word_before(end + 1)):
+                end += 1  # "Bí thư Thành ủy TP." stops at its dot, the place goes on
+            space = _SPACE.match(self.folded, end)
+            end, name = self.place_then_name(end, space.end()) if space else (end, None)
             chain.append((start, end))
-            space = re.match(_S, self.folded[end:])
-            name = self.name_at(end + space.end()) if space else None
             if name:
                 found.append((name[0], self.cut(*name), [self.cut(*span) for span in chain]))
                 chain = []
@@ -255,7 +325,7 @@ class _Finder:
         matches = sorted(
             (
                 (m.start(), self.trimmed_end(m))
-                for p in self.lexicon.patterns
+                for p in self.lexicon.every_pattern
                 for m in p.finditer(self.folded)
             ),
             key=lambda span: (span[0], -span[1]),
@@ -274,48 +344,100 @@ class _Finder:
         ]
         return max(ends, default=None)
 
-    def position_list(self, at: int) -> tuple[list[str], int]:
-        """Positions set after a name: ``- A, B kiêm C``; stops where the prose starts."""
-        positions, sep = [], _LIST_START.match(self.folded, at)
+    def position_list(self, at: int) -> tuple[list[tuple[int, int]], int]:
+        """Positions set after a name: ``- A, B kiêm C``; stops where the prose starts.
+
+        No name follows a position here, so each runs on over the capitalised place after it
+        (``Trưởng Công an huyện Bình Sơn``, ``Phó Chủ tịch UBND phường Bùi Thị Xuân``).
+        """
+        spans, sep = [], _LIST_START.match(self.folded, at)
         while sep and (end := self.position_at(sep.end())):
-            positions.append(self.cut(sep.end(), end))
+            if tail := _PLACE_TAIL.match(self.folded, end):
+                end = tail.end()
+            spans.append((sep.end(), end))
             at, sep = end, _LIST_NEXT.match(self.folded, end)
-        return positions, at
+        return spans, at
+
+    def place_then_name(self, end: int, at: int) -> tuple[int, tuple[int, int] | None]:
+        """After a position ending at ``end``: where it ends once the place written before the
+        name joins it, and the name (``Giám đốc Sở Xây dựng Hà Nội Lê Văn A``, ``Chủ tịch UBND
+        TP. HCM Nguyễn Văn B``, ``Bí thư tỉnh đoàn Quảng Nam Đinh Văn C``)."""
+        start = at
+        while (skipped := self.place_at(start)) is not None:
+            start = skipped
+        run = _RUN.match(self.folded, start)
+        starts = self.word_starts(start, run.end()) if run else []
+        begin = self.best_name_start([s for s in starts if self.name_at(s)], fallback=True)
+        if begin is None:
+            return end, None
+        name = self.name_at(begin)
+        return (len(self.text[:begin].rstrip()) if begin > at else end), name
+
+    def word_before(self, end: int) -> str:
+        return self.text[:end].rsplit(maxsplit=1)[-1] if self.text[:end].strip() else ""
+
+    def place_at(self, at: int) -> int | None:
+        """Where the next word starts after a known place or an abbreviation (``TP.``, ``HCM``)
+        at ``at``; None when neither stands there."""
+        word = _WORD.match(self.text, at)
+        if word and _ABBREVIATION.match(word[0]):
+            end = word.end()
+        else:
+            place = self.lexicon.places.match(self.folded, at)
+            end = place.end() if place else None
+        space = _SPACE.match(self.text, end) if end else None
+        return space.end() if space else None
+
+    def word_starts(self, start: int, end: int) -> list[int]:
+        return [start + word.start() for word in _WORD.finditer(self.text[start:end])]
 
     def trimmed_end(self, match: re.Match) -> int:
         """Where a position ends once a name its open tail swallowed is handed back.
 
         ``Bộ trưởng Bộ Y tế Nguyễn Thanh Long``: the open ``{ORG}`` runs on over the name; it
-        is cut before the first word that opens a valid name and either commonly opens names
-        or opens one the article has already introduced (``Bí thư Huyện ủy Kring Ba``).
+        is cut before the word that most likely opens a name (see ``best_name_start``).
         """
         tails = [g for g, v in match.groupdict().items() if v and match.end(g) == match.end()]
         if not tails:
             return match.end()
         start = match.start(tails[0])
-        for word in re.finditer(r"\S+", self.text[start : match.end()]):
-            at = start + word.start()
-            known = any(self.folded[at : at + len(k)].lower() == k for k in self.known)
-            if (known or _opens_name(word[0])) and self.name_at(at):
-                return len(self.text[:at].rstrip())
-        return match.end()
+        starts = self.word_starts(start, match.end())
+        begin = self.best_name_start([s for s in starts if self.name_at(s)], fallback=False)
+        return match.end() if begin is None else len(self.text[:begin].rstrip())
+
+    def best_name_start(self, starts: list[int], fallback: bool) -> int | None:
+        """Of the words where a name could begin, the one that does: the first common opener or
+        name already introduced (``Bí thư Huyện ủy Kring Ba``), else the first rarer surname,
+        else (with ``fallback``) the first; never a known place (``Hà Nội``, ``Kon Tum``)."""
+        starts = [s for s in starts if self.place_at(s) is None or self.opens_name(s)]
+        for tier in (self.opens_name, self.opens_rarer_name):
+            if chosen := next((s for s in starts if tier(s)), None):
+                return chosen
+        return starts[0] if fallback and starts else None
+
+    def opens_name(self, at: int) -> bool:
+        word = self.text[at:].split(maxsplit=1)[0].lower()
+        known = any(self.lowered.startswith(k, at) for k in self.known)
+        return known or word in _NAME_OPENERS or word.startswith(("h'", "h’"))
+
+    def opens_rarer_name(self, at: int) -> bool:
+        return self.text[at:].split(maxsplit=1)[0].lower() in _RARER_OPENERS
 
     def name_at(self, at: int) -> tuple[int, int] | None:
-        """The span of a 2-5 word capitalised name starting at ``at``, cut before a position."""
+        """The span of a 2-5 word capitalised name starting at ``at``, cut before a position or an
+        abbreviation (``UBND``, ``HCM``: words no name holds unless all of it is in capitals)."""
         run = _RUN.match(self.folded, at)
         if not run:
             return None
-        words = list(re.finditer(r"\S+", self.text[at : run.end()]))
-        for i, word in enumerate(words[1:], 1):
-            if any(p.match(self.folded, at + word.start()) for p in self.lexicon.patterns):
+        words = list(_WORD.finditer(self.text[at : run.end()]))
+        shouting = all(w[0].isupper() for w in words)
+        for i, word in enumerate(words):
+            at_word = at + word.start()
+            position = i and any(p.match(self.folded, at_word) for p in self.lexicon.every_pattern)
+            if position or not shouting and _ABBREVIATION.match(word[0]):
                 words = words[:i]
                 break
         lowered = [w[0].lower() for w in words]
         if not 2 <= len(words) <= 5 or lowered[0] in _NEVER_FIRST or _NEVER_IN_NAME & set(lowered):
             return None
         return at, at + words[-1].end()
-
-
-def _opens_name(word: str) -> bool:
-    word = word.lower()
-    return word in _NAME_OPENERS or word.startswith(("h'", "h’"))

@@ -119,14 +119,13 @@ def score(sample, judged) -> dict:
 
 
 def _malformed(name: str) -> bool:
-    """A name holding an abbreviation (``HCM``), a province or a position word."""
+    """A name holding an abbreviation (``HCM``) or a position word, or opening with a place."""
     words = name.split()
     if any(len(w) > 1 and w.isupper() for w in words) or any(w.endswith(".") for w in words):
         return True
-    folded = fold(name)
-    return any(p.search(folded) for p in default_lexicon().patterns) or any(
-        re.search(rf"(?i)(?<!\w){re.escape(fold(p))}(?!\w)", folded) for p in _provinces()
-    )
+    folded = fold(name).lower()
+    positions = any(p.search(folded) for p in default_lexicon().every_pattern)
+    return positions or any(folded.startswith(fold(p).lower() + " ") for p in _provinces())
 
 
 def _provinces() -> list[str]:
