@@ -52,7 +52,9 @@ _CUE = re.compile(
 _FORMER = r"(?:(?:nguyên|cưu|quyên)[^\S\n]+)?"  # folded "nguyên", "cựu", "quyền" (acting)
 _LIST_START = re.compile(rf"[^\S\n]*(?:[-–—,(:]|kiêm)?[^\S\n]*{_FORMER}", re.IGNORECASE)
 _LIST_NEXT = re.compile(rf"[^\S\n]*(?:,|kiêm)[^\S\n]*{_FORMER}", re.IGNORECASE)
-_NEXT_PERSON = re.compile(r"[^\S\n]*[;,][^\S\n]*(?:và[^\S\n]+)?(?:(?:đồng chí|đ/c)[^\S\n]+)?")
+_NEXT_PERSON = re.compile(
+    r"[^\S\n]*(?:[;,][^\S\n]*(?:và[^\S\n]+)?|và[^\S\n]+)(?:(?:đồng chí|đ/c)[^\S\n]+)?"
+)
 # ``Phạm Văn A ( nguyên Trưởng phòng ...`` and ``Lê Văn B ( 38 tuổi , Phó Công an huyện ...``:
 # a name with no cue, its positions in brackets.
 _BRACKET = re.compile(
