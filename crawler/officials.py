@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from crawler.article import Official
@@ -42,19 +42,37 @@ _RUN = re.compile(rf"{_CAP}(?:{_S}{_CAP})*")
 _SPACE = re.compile(_S)
 _WORD = re.compile(r"\S+")
 _TOKEN = re.compile(r"\{\w+\}|[()\[\]|]|[^\s()\[\]|{}]+")
-# A comrade or a rank names an official on its own; ``ông``/``bà`` only with a position after.
+# A comrade or a rank names an official on its own; ``ông``, ``bà``, ``anh``, ``chị`` and
+# ``đại biểu`` only with a position after the name.
 _CUE = re.compile(
     r"(?<!\w)(?:(?P<comrade>đồng chí|đ/c)"
-    r"|(?P<rank>(?:đại|thượng|trung|thiếu)[^\S\n]+(?:tướng|tá|úy|uý)|(?<!thủ )tướng)|ông|bà)"
+    r"|(?P<rank>(?:đại|thượng|trung|thiếu)[^\S\n]+(?:tướng|tá|úy|uý)|(?<!thủ )tướng)"
+    r"|ông|bà|anh|chị|đại biểu)"
     r"(?:[^\S\n]*:)?[^\S\n]+",
     re.IGNORECASE,
 )
-_FORMER = r"(?:(?:nguyên|cưu|quyên)[^\S\n]+)?"  # folded "nguyên", "cựu", "quyền" (acting)
+# Folded "nguyên", "cựu" (former), "quyền" (acting), "nguyên là".
+_FORMER = r"(?:(?:nguyên|cưu|quyên)(?:[^\S\n]+la)?[^\S\n]+)?"
 _LIST_START = re.compile(rf"[^\S\n]*(?:[-–—,(:]|kiêm)?[^\S\n]*{_FORMER}", re.IGNORECASE)
 _LIST_NEXT = re.compile(rf"[^\S\n]*(?:,|kiêm)[^\S\n]*{_FORMER}", re.IGNORECASE)
+_CHAIN_NEXT = re.compile(rf"[^\S\n]*(?:,|kiêm|[-–—])[^\S\n]*{_FORMER}", re.IGNORECASE)
 _NEXT_PERSON = re.compile(
-    r"[^\S\n]*(?:[;,][^\S\n]*(?:và[^\S\n]+)?|và[^\S\n]+)(?:(?:đồng chí|đ/c)[^\S\n]+)?"
+    r"[^\S\n]*(?:[;,][^\S\n]*(?:và[^\S\n]+)?|và[^\S\n]+)(?:(?:đồng chí|đ/c|ông|bà)[^\S\n]+)?"
 )
+# Between a position and its holder, in the folded text: ``Giám đốc Sở Xây dựng - Lê Văn A``,
+# ``Chủ tịch UBND tỉnh - ông Đinh Văn B``, ``3 phó cục trưởng là ông A, ông B và bà C``.
+_TO_NAME = re.compile(
+    r"[^\S\n]*(?:(?P<copula>la)[^\S\n]+|[-–—:][^\S\n]*|,[^\S\n]*(?=(?:ông|ba)[^\S\n]))?"
+    r"(?:(?:ông|ba)[^\S\n]+)?",
+    re.IGNORECASE,
+)
+# ``Nguyễn Văn A , nguyên Giám đốc Sở`` with no cue: a name in apposition to its positions.
+_APPOSITION = re.compile(rf"[^\S\n]*[,\-–—][^\S\n]*{_FORMER}", re.IGNORECASE)
+# Words after which a capitalised name is a place or a street named for someone.
+_NAMESAKE_PLACES = frozenset([
+    "xã", "phường", "quận", "huyện", "tỉnh", "trấn", "đường", "phố", "trường", "thôn", "ấp",
+    "làng", "cầu", "chùa", "đền", "khu", "tổ", "số", "tại", "ở", "giải", "lăng", "tượng",
+])
 # ``Phạm Văn A ( nguyên Trưởng phòng ...`` and ``Lê Văn B ( 38 tuổi , Phó Công an huyện ...``:
 # a name with no cue, its positions in brackets.
 _BRACKET = re.compile(
@@ -63,9 +81,15 @@ _BRACKET = re.compile(
     re.IGNORECASE,
 )
 _PUNCT = re.compile(r"([,&\-–])")
-_ABBREVIATION = re.compile(r"(?:[A-ZĐ][A-ZĐ.&-]+|[A-ZĐ][a-zđ]?\.)\Z")  # HCM, UBND, TP., Tp.
-# The place a position names after it: ``huyện Bình Sơn``, ``Công an TP. Hưng Yên``.
-_PLACE_TAIL = re.compile(rf"(?:{_S}(?:(?-i:[A-Z][A-Za-z]?\.)|{_CAP}))+")
+# HCM, UBND, TP., Tp., and brands with a capital inside (OceanBank): never part of a name.
+_ABBREVIATION = re.compile(r"(?:[A-ZĐ][A-ZĐ.&-]+|[A-ZĐ][a-zđ]?\.|[A-ZĐ][a-zđ]+[A-ZĐ]\w*)\Z")
+# Folded "tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn".
+_ADMIN_WORD = r"(?:tinh|thanh phô|huyên|quân|thi xa|xa|phương|thi trân)(?!\w)"
+_ADMIN = re.compile(rf"{_ADMIN_WORD}{_S}(?=(?-i:[{_UPPER}]))", re.IGNORECASE)  # before a place
+# The place a position names after it: ``huyện Bình Sơn``, ``Công an TP. Hưng Yên``, ``tỉnh``.
+_PLACE_TAIL = re.compile(
+    rf"(?:{_S}{_ADMIN_WORD})?(?:{_S}(?:(?-i:[A-Z][A-Za-z]?\.)|{_CAP}))+|{_S}{_ADMIN_WORD}"
+)
 
 # Words that open most names: the common surnames, and the words that open many names of the
 # Central Highlands peoples (Y, A, H'..., Ksor, Siu). Only used to find where a place or a body
@@ -243,7 +267,7 @@ def find_officials(text: str, lexicon: Lexicon | None = None) -> list[Official]:
     """
     text = unicodedata.normalize("NFC", text or "")
     finder = _Finder(text, lexicon or default_lexicon())
-    mentions = finder.after_cues() + finder.before_brackets() + finder.after_positions()
+    mentions = finder.after_cues() + finder.before_appositions() + finder.after_positions()
     merged: dict[str, Official] = {}
     for _, name, positions in sorted(mentions, key=lambda m: m[0]):
         official = merged.setdefault(name_key(name), Official(name, []))
@@ -293,35 +317,72 @@ class _Finder:
                 at = follow.end()
         return found
 
-    def before_brackets(self) -> list[tuple[int, str, list[str]]]:
-        """``Phạm Văn A ( nguyên Trưởng phòng ... )``: no cue, a name and positions in brackets."""
+    def before_appositions(self) -> list[tuple[int, str, list[str]]]:
+        """No cue, a name and its positions beside it: ``Phạm Văn A ( nguyên Trưởng phòng ... )``,
+        ``Nguyễn Văn B , nguyên Giám đốc Sở Xây dựng``. A bracket is clear enough for a rarer
+        surname; a comma or a dash wants a common one, and no street or place word before it
+        (``xã Lê Lợi , Chủ tịch UBND xã`` names a commune)."""
         found = []
         for run in _RUN.finditer(self.folded):
             name = self.name_at(run.start())
-            opens = name and (self.opens_name(name[0]) or self.opens_rarer_name(name[0]))
-            bracket = opens and _BRACKET.match(self.folded, name[1])
-            if bracket and (spans := self.position_list(bracket.end())[0]):
+            if not name or self.word_before(name[0]).lower() in _NAMESAKE_PLACES:
+                continue
+            bracket = _BRACKET.match(self.folded, name[1])
+            if self.opens_name(name[0]) and self.place_at(name[0]) is None:
+                beside = bracket or self.apposition(name)
+            else:
+                beside = self.opens_rarer_name(name[0]) and bracket
+            if beside and (spans := self.position_list(beside.end())[0]):
                 found.append(self.mention(name, spans))
         return found
 
+    def apposition(self, name: tuple[int, int]) -> re.Match | None:
+        """``NAME , POSITION`` unless the name closes a mention of its own (``Bộ trưởng X NAME ,
+        Thứ trưởng Y NAME2``) or the position opens the next one (``NAME , Bộ trưởng X NAME2``)."""
+        beside = _APPOSITION.match(self.folded, name[1])
+        if not beside or len(self.text[: name[0]].rstrip()) in self.position_ends:
+            return None
+        spans, end = self.position_list(beside.end(), over_places=False)
+        sep = _TO_NAME.match(self.folded, end)
+        if spans and sep.end() > end and self.place_then_name(end, sep.end())[1]:
+            return None
+        return beside
+
+    @cached_property
+    def position_ends(self) -> set[int]:
+        return {end for _, end in self.all_positions()}
+
     def after_positions(self) -> list[tuple[int, str, list[str]]]:
-        """``Ủy viên Bộ Chính trị, Thủ tướng Chính phủ NAME``: positions chained before a name."""
+        """``Ủy viên Bộ Chính trị, Thủ tướng Chính phủ NAME``: positions chained before a name,
+        and the names a ``là`` lists after them (``các phó cục trưởng là ông A, ông B và bà C``)."""
         found, chain = [], []
         for start, end in self.all_positions():
             if start in self.listed:  # read after a name already: what follows is no name
                 chain = []
                 continue
-            if chain and not _LIST_NEXT.fullmatch(self.folded, chain[-1][1], start):
+            if chain and not _CHAIN_NEXT.fullmatch(self.folded, chain[-1][1], start):
                 chain = []
             if self.text.startswith(".", end) and _ABBREVIATION.match(self.word_before(end + 1)):
                 end += 1  # "Bí thư Thành ủy TP." stops at its dot, the place goes on
-            space = _SPACE.match(self.folded, end)
-            end, name = self.place_then_name(end, space.end()) if space else (end, None)
+            sep = _TO_NAME.match(self.folded, end)
+            end, name = self.place_then_name(end, sep.end()) if sep.end() > end else (end, None)
             chain.append((start, end))
             if name:
-                found.append((name[0], self.cut(*name), [self.cut(*span) for span in chain]))
+                positions = [self.cut(*span) for span in chain]
+                names = [name] + (self.names_after(name[1]) if sep["copula"] else [])
+                found += [(n[0], self.cut(*n), positions) for n in names]
                 chain = []
         return found
+
+    def names_after(self, at: int) -> list[tuple[int, int]]:
+        """The further names of a list (``, ông B và bà C``), each opening like a name."""
+        names = []
+        while (follow := _NEXT_PERSON.match(self.text, at)) and (
+            (name := self.name_at(follow.end())) and self.opens_name(name[0])
+        ):
+            names.append(name)
+            at = name[1]
+        return names
 
     def all_positions(self) -> list[tuple[int, int]]:
         matches = sorted(
@@ -346,7 +407,7 @@ class _Finder:
         ]
         return max(ends, default=None)
 
-    def position_list(self, at: int) -> tuple[list[tuple[int, int]], int]:
+    def position_list(self, at: int, over_places: bool = True) -> tuple[list[tuple[int, int]], int]:
         """Positions set after a name: ``- A, B kiêm C``; stops where the prose starts.
 
         No name follows a position here, so each runs on over the capitalised place after it
@@ -354,7 +415,7 @@ class _Finder:
         """
         spans, sep = [], _LIST_START.match(self.folded, at)
         while sep and (end := self.position_at(sep.end())):
-            if tail := _PLACE_TAIL.match(self.folded, end):
+            if over_places and (tail := _PLACE_TAIL.match(self.folded, end)):
                 end = tail.end()
             spans.append((sep.end(), end))
             at, sep = end, _LIST_NEXT.match(self.folded, end)
@@ -379,8 +440,10 @@ class _Finder:
         return self.text[:end].rsplit(maxsplit=1)[-1] if self.text[:end].strip() else ""
 
     def place_at(self, at: int) -> int | None:
-        """Where the next word starts after a known place or an abbreviation (``TP.``, ``HCM``)
-        at ``at``; None when neither stands there."""
+        """Where the next word starts after a known place, an abbreviation (``TP.``, ``HCM``) or
+        an administrative word before a place (``tỉnh Quảng Ninh``) at ``at``; else None."""
+        if admin := _ADMIN.match(self.folded, at):
+            return admin.end()
         word = _WORD.match(self.text, at)
         if word and _ABBREVIATION.match(word[0]):
             end = word.end()
@@ -409,13 +472,15 @@ class _Finder:
 
     def best_name_start(self, starts: list[int], fallback: bool) -> int | None:
         """Of the words where a name could begin, the one that does: the first common opener or
-        name already introduced (``Bí thư Huyện ủy Kring Ba``), else the first rarer surname,
-        else (with ``fallback``) the first; never a known place (``Hà Nội``, ``Kon Tum``)."""
+        name already introduced (``Bí thư Huyện ủy Kring Ba``); failing that, with ``fallback``
+        the first word (``Phó Chủ tịch Quốc hội Uông Chu Lưu``), without it the first rarer
+        surname (an open tail: ``Cục trưởng Hàng không Lại Xuân Thanh``). Never a known place."""
         starts = [s for s in starts if self.place_at(s) is None or self.opens_name(s)]
-        for tier in (self.opens_name, self.opens_rarer_name):
-            if chosen := next((s for s in starts if tier(s)), None):
-                return chosen
-        return starts[0] if fallback and starts else None
+        if chosen := next((s for s in starts if self.opens_name(s)), None):
+            return chosen
+        if fallback:
+            return starts[0] if starts else None
+        return next((s for s in starts if self.opens_rarer_name(s)), None)
 
     def opens_name(self, at: int) -> bool:
         word = self.text[at:].split(maxsplit=1)[0].lower()
@@ -429,13 +494,13 @@ class _Finder:
         """The span of a 2-5 word capitalised name starting at ``at``, cut before a position or an
         abbreviation (``UBND``, ``HCM``: words no name holds unless all of it is in capitals)."""
         run = _RUN.match(self.folded, at)
-        if not run:
+        if not run or any(p.match(self.folded, at) for p in self.lexicon.every_pattern):
             return None
         words = list(_WORD.finditer(self.text[at : run.end()]))
         shouting = all(w[0].isupper() for w in words)
         for i, word in enumerate(words):
             at_word = at + word.start()
-            position = i and any(p.match(self.folded, at_word) for p in self.lexicon.every_pattern)
+            position = any(p.match(self.folded, at_word) for p in self.lexicon.every_pattern)
             if position or not shouting and _ABBREVIATION.match(word[0]):
                 words = words[:i]
                 break

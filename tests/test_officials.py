@@ -295,3 +295,68 @@ def test_a_bare_chairman_title_names_only_the_person_right_after_it():
 )
 def test_a_steering_committee_position_is_kept_whole_and_no_further(text, position):
     assert found(text)[0][1][-1] == position
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Trong chuyến kiểm tra, chủ tịch UBND tỉnh Quảng Nam - ông Đinh Văn Tú lưu ý việc xả lũ.",
+            [("Đinh Văn Tú", ["chủ tịch UBND tỉnh Quảng Nam"])],
+        ),
+        ("Giám đốc Sở Xây dựng - Lê Văn Dũng cho biết.", [("Lê Văn Dũng", ["Giám đốc Sở Xây dựng"])]),
+        (
+            "Tại cục hiện có 3 phó cục trưởng là ông Hoàng Văn Vỹ , ông Nguyễn Xuân Quý và bà Võ Thị Hiền .",
+            [("Hoàng Văn Vỹ", ["phó cục trưởng"]), ("Nguyễn Xuân Quý", ["phó cục trưởng"]), ("Võ Thị Hiền", ["phó cục trưởng"])],
+        ),
+        (
+            "Phó Giám đốc Sở Giáo dục và Đào tạo tỉnh Quảng Ninh Nguyễn Thị Thuý thông tin.",
+            [("Nguyễn Thị Thuý", ["Phó Giám đốc Sở Giáo dục và Đào tạo tỉnh Quảng Ninh"])],
+        ),
+        ("Phó Chủ tịch Quốc hội Uông Chu Lâm cho rằng.", [("Uông Chu Lâm", ["Phó Chủ tịch Quốc hội"])]),
+        ("Nguyên chủ tịch OceanBank Hà Văn Thắng tại tòa.", [("Hà Văn Thắng", ["chủ tịch OceanBank"])]),
+        ("Phó chủ tịch thường trực Lê Thanh Liễu cho biết.", [("Lê Thanh Liễu", ["Phó chủ tịch thường trực"])]),
+    ],
+)
+def test_between_a_position_and_its_holder(text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Kiến trúc sư Nguyễn Văn Lợi , nguyên Giám đốc sở Xây dựng tỉnh cho hay.",
+            [("Nguyễn Văn Lợi", ["Giám đốc sở Xây dựng tỉnh"])],
+        ),
+        (
+            "Luật sư bào chữa cho ông Phan Văn Vĩ - nguyên là Tổng cục trưởng Tổng cục Cảnh sát .",
+            [("Phan Văn Vĩ", ["Tổng cục trưởng Tổng cục Cảnh sát"])],
+        ),
+        (
+            "Anh Bùi Quang Hải , Bí thư Trung ương Đoàn chia sẻ với chiến sĩ.",
+            [("Bùi Quang Hải", ["Bí thư Trung ương Đoàn"])],
+        ),
+        (
+            "Đại biểu Lê Thu Hằng - uỷ viên thường trực Uỷ ban Đối ngoại của Quốc hội - nhấn mạnh.",
+            [("Lê Thu Hằng", ["uỷ viên thường trực Uỷ ban Đối ngoại của Quốc hội"])],
+        ),
+        # The name closes a mention of its own, the position after the comma opens the next.
+        (
+            "Tiễn đoàn có Trưởng ban Tuyên giáo Trung ương Võ Văn Thành , Bộ trưởng , Chủ nhiệm"
+            " Văn phòng Chính phủ Mai Tiến Dân , Thứ trưởng Bộ Ngoại giao Lê Hoài Tâm .",
+            [
+                ("Võ Văn Thành", ["Trưởng ban Tuyên giáo Trung ương"]),
+                ("Mai Tiến Dân", ["Bộ trưởng , Chủ nhiệm Văn phòng Chính phủ"]),
+                ("Lê Hoài Tâm", ["Thứ trưởng Bộ Ngoại giao"]),
+            ],
+        ),
+        (
+            "Trong lời từ biệt Nguyễn Hải Anh , Bộ trưởng Bộ Y tế Nguyễn Thị Kim Tuyến nói.",
+            [("Nguyễn Thị Kim Tuyến", ["Bộ trưởng Bộ Y tế"])],
+        ),
+        ("Người dân xã Lê Lợi , Chủ tịch UBND xã cho biết.", []),
+    ],
+)
+def test_a_name_beside_its_positions_without_a_cue(text, expected):
+    assert found(text) == expected
