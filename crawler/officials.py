@@ -42,12 +42,12 @@ _RUN = re.compile(rf"{_CAP}(?:{_S}{_CAP})*")
 _SPACE = re.compile(_S)
 _WORD = re.compile(r"\S+")
 _TOKEN = re.compile(r"\{\w+\}|[()\[\]|]|[^\s()\[\]|{}]+")
-# A comrade or a rank names an official on its own; ``ông``, ``bà``, ``anh``, ``chị`` and
-# ``đại biểu`` only with a position after the name.
+# A comrade, a rank or ``đại biểu`` (a deputy) names an official on its own; ``ông``, ``bà``,
+# ``anh``, ``chị`` and a degree or a profession (``TS``, ``kỹ sư``) only with a position after.
 _CUE = re.compile(
     r"(?<!\w)(?:(?P<comrade>đồng chí|đ/c)"
-    r"|(?P<rank>(?:đại|thượng|trung|thiếu)[^\S\n]+(?:tướng|tá|úy|uý)|(?<!thủ )tướng)"
-    r"|ông|bà|anh|chị|đại biểu)"
+    r"|(?P<rank>(?:đại|thượng|trung|thiếu)[^\S\n]+(?:tướng|tá|úy|uý)|(?<!thủ )tướng|đại biểu)"
+    r"|ông|bà|anh|chị|TS|ThS|PGS|GS|tiến sĩ|thạc sĩ|giáo sư|bác sĩ|kỹ sư|kiến trúc sư)"
     r"(?:[^\S\n]*:)?[^\S\n]+",
     re.IGNORECASE,
 )
@@ -86,9 +86,12 @@ _ABBREVIATION = re.compile(r"(?:[A-ZĐ][A-ZĐ.&-]+|[A-ZĐ][a-zđ]?\.|[A-ZĐ][a-z
 # Folded "tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn".
 _ADMIN_WORD = r"(?:tinh|thanh phô|huyên|quân|thi xa|xa|phương|thi trân)(?!\w)"
 _ADMIN = re.compile(rf"{_ADMIN_WORD}{_S}(?=(?-i:[{_UPPER}]))", re.IGNORECASE)  # before a place
-# The place a position names after it: ``huyện Bình Sơn``, ``Công an TP. Hưng Yên``, ``tỉnh``.
+# The place a position names after it: ``huyện Bình Sơn``, ``Công an TP. Hưng Yên``,
+# ``Đoàn P. 7``, ``tỉnh``; a short abbreviation's dot may start it.
+_SHORT_DOT = r"(?:(?<=(?<!\w)[A-Z])|(?<=(?<!\w)[A-Z][A-Za-z]))\."
 _PLACE_TAIL = re.compile(
-    rf"(?:{_S}{_ADMIN_WORD})?(?:{_S}(?:(?-i:[A-Z][A-Za-z]?\.)|{_CAP}))+|{_S}{_ADMIN_WORD}"
+    rf"(?:{_SHORT_DOT})?(?:{_S}{_ADMIN_WORD})?(?:{_S}(?:(?-i:[A-Z][A-Za-z]?\.)|{_CAP}|\d+))+"
+    rf"|{_S}{_ADMIN_WORD}"
 )
 
 # Words that open most names: the common surnames, and the words that open many names of the
@@ -428,6 +431,8 @@ class _Finder:
         start = at
         while (skipped := self.place_at(start)) is not None:
             start = skipped
+        if start > at and not _RUN.match(self.folded, start) and self.opens_name(at):
+            start = at  # the place was the name: "Chủ tịch Hồ Chí Minh"
         run = _RUN.match(self.folded, start)
         starts = self.word_starts(start, run.end()) if run else []
         begin = self.best_name_start([s for s in starts if self.name_at(s)], fallback=True)
@@ -440,12 +445,13 @@ class _Finder:
         return self.text[:end].rsplit(maxsplit=1)[-1] if self.text[:end].strip() else ""
 
     def place_at(self, at: int) -> int | None:
-        """Where the next word starts after a known place, an abbreviation (``TP.``, ``HCM``) or
-        an administrative word before a place (``tỉnh Quảng Ninh``) at ``at``; else None."""
+        """Where the next word starts after a known place, an abbreviation (``TP.``, ``HCM``),
+        a district's number (``quận 6``) or an administrative word before a place (``tỉnh
+        Quảng Ninh``) at ``at``; else None."""
         if admin := _ADMIN.match(self.folded, at):
             return admin.end()
         word = _WORD.match(self.text, at)
-        if word and _ABBREVIATION.match(word[0]):
+        if word and (_ABBREVIATION.match(word[0]) or word[0].isdigit()):
             end = word.end()
         else:
             place = self.lexicon.places.match(self.folded, at)

@@ -27,7 +27,7 @@ from index.officials import canonical_name
 
 JUDGMENTS = Path(__file__).with_name("officials_judged.jsonl")
 TOPICS = ("chinh-tri", "xa-hoi", "phap-luat")
-SEED, SIZE = 12, 300
+SEED, SIZE = 12, 400
 
 _CUE = re.compile(
     r"(?i)(?<!\w)(?:đồng chí|tướng|đại tá|thượng tá|trung tá|thiếu tá|bí thư|chủ tịch|thủ tướng"

@@ -360,3 +360,23 @@ def test_between_a_position_and_its_holder(text, expected):
 )
 def test_a_name_beside_its_positions_without_a_cue(text, expected):
     assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Phó chủ tịch UBND quận 6 Huỳnh Minh Hải vừa kiến nghị.", [("Huỳnh Minh Hải", ["Phó chủ tịch UBND quận 6"])]),
+        ("Lễ trồng cây nhớ ơn Chủ tịch Hồ Chí Minh .", [("Hồ Chí Minh", ["Chủ tịch"])]),
+        ("Chủ tịch Hà Nội gợi ý lãnh đạo quận khảo sát.", []),
+        ("Đại biểu Nguyễn Anh Sang khẳng định mục đích của dự luật.", [("Nguyễn Anh Sang", [])]),
+        ("Tổng thư ký Trần Văn Nhân lý giải sự tăng mạnh.", [("Trần Văn Nhân", ["Tổng thư ký"])]),
+        (
+            "Chiều 15/1 , TS Thái Văn Tâm , quyền Vụ trưởng Giáo dục Tiểu học thông tin kết quả.",
+            [("Thái Văn Tâm", ["Vụ trưởng Giáo dục Tiểu học"])],
+        ),
+        ("Người gợi ý là anh Huỳnh Bá Quân , bí thư Đoàn P. 7 .", [("Huỳnh Bá Quân", ["bí thư Đoàn P. 7"])]),
+        ("Việc này do bà Trần Thị Bích Vi - phó giám đốc sở - đảm nhiệm.", [("Trần Thị Bích Vi", ["phó giám đốc sở"])]),
+    ],
+)
+def test_titles_numbers_and_degrees_around_a_name(text, expected):
+    assert found(text) == expected
