@@ -41,6 +41,7 @@ _OPEN = {
 _RUN = re.compile(rf"{_CAP}(?:{_S}{_CAP})*")
 _SPACE = re.compile(_S)
 _WORD = re.compile(r"\S+")
+_LETTERS = re.compile(r"(?<!\w)\w+")
 _TOKEN = re.compile(r"\{\w+\}|[()\[\]|]|[^\s()\[\]|{}]+")
 # A comrade, a rank or ``đại biểu`` (a deputy) names an official on its own; ``ông``, ``bà``,
 # ``anh``, ``chị`` and a degree or a profession (``TS``, ``kỹ sư``) only with a position after.
@@ -126,10 +127,29 @@ class Lexicon:
     patterns: tuple[re.Pattern, ...]
     places: re.Pattern = re.compile(r"(?!)")  # a known place, in the folded text
     before_names: tuple[re.Pattern, ...] = ()  # positions read only right before a name
+    # For each of every_pattern, the folded lowercase words it can start with (None: any word).
+    first_words: tuple[frozenset[str] | None, ...] = ()
 
     @property
     def every_pattern(self) -> tuple[re.Pattern, ...]:
         return self.patterns + self.before_names
+
+    def starting_with(self, word: str) -> tuple[re.Pattern, ...]:
+        """The patterns that can match at a word (folded, lowercase): the text is only tried
+        where a position can start, not with every pattern at every word."""
+        by_word, anywhere = self._index
+        return by_word.get(word, anywhere)
+
+    @cached_property
+    def _index(self) -> tuple[dict[str, tuple[re.Pattern, ...]], tuple[re.Pattern, ...]]:
+        firsts = self.first_words or (None,) * len(self.every_pattern)
+        pairs = list(zip(self.every_pattern, firsts, strict=True))
+        anywhere = tuple(p for p, words in pairs if words is None)
+        by_word: dict[str, list[re.Pattern]] = {}
+        for pattern, words in pairs:
+            for word in words or ():
+                by_word.setdefault(word, []).append(pattern)
+        return {w: (*ps, *anywhere) for w, ps in by_word.items()}, anywhere
 
 
 def fold(text: str) -> str:
@@ -172,14 +192,17 @@ def load_lexicon(extra_paths: Iterable[str | Path] = ()) -> Lexicon:
         if sep and re.fullmatch(r"\s*[A-Z]+\s*", name):
             lists.setdefault(name.strip(), []).extend(n.strip() for n in names.split("|"))
     patterns = [line for line in lines if not re.match(r"[A-Z]+\s*=", line)]
+    anywhere = [_compile(p, lists) for p in patterns if not p.startswith(">")]
+    before_names = [_compile(p[1:].strip(), lists) for p in patterns if p.startswith(">")]
     places = sorted({fold(n) for key in _PLACE_LISTS for n in lists.get(key, []) if n}, key=len)
     return Lexicon(
-        tuple(_compile(p, lists) for p in patterns if not p.startswith(">")),
+        tuple(p for p, _ in anywhere),
         re.compile(
             "(?:" + "|".join(_S.join(map(_phrase, n.split())) for n in reversed(places)) + r")(?!\w)",
             re.IGNORECASE,
         ),
-        tuple(_compile(p[1:].strip(), lists) for p in patterns if p.startswith(">")),
+        tuple(p for p, _ in before_names),
+        tuple(words for _, words in anywhere + before_names),
     )
 
 
@@ -188,11 +211,40 @@ def default_lexicon() -> Lexicon:
     return load_lexicon()
 
 
-def _compile(pattern: str, lists: dict[str, list[str]]) -> re.Pattern:
+def _compile(pattern: str, lists: dict[str, list[str]]) -> tuple[re.Pattern, frozenset | None]:
+    """The pattern's regex and the words it can start with."""
     alternatives, _ = _parse(_TOKEN.findall(pattern), 0, None, pattern)
     slots = iter(range(1000))
     source = _render_alternatives(alternatives, lists, slots)
-    return re.compile(rf"(?<!\w){source}(?!\w)", re.IGNORECASE)
+    regex = re.compile(rf"(?<!\w){source}(?!\w)", re.IGNORECASE)
+    firsts = _first_words(alternatives)
+    return regex, None if firsts is None else frozenset(firsts)
+
+
+def _first_words(alternatives) -> set[str] | None:
+    """Folded lowercase first words of the alternatives; None when a slot or nothing opens one."""
+    firsts: set[str] = set()
+    for items in alternatives:
+        for kind, value in items:
+            if kind == "slot":
+                return None
+            if kind == "word":
+                firsts.add(_word_key(value))
+                break
+            inner = _first_words(value)
+            if inner is None:
+                return None
+            firsts |= inner
+            if kind == "group":
+                break
+        else:  # every item optional: what follows the pattern may open it
+            return None
+    return firsts
+
+
+def _word_key(word: str) -> str:
+    """What ``starting_with`` is asked: the leading letters of a word, folded and lowercase."""
+    return (re.match(r"\w*", fold(word).lower()) or [""])[0]
 
 
 def _parse(tokens: list[str], i: int, close: str | None, pattern: str):
@@ -290,6 +342,8 @@ class _Finder:
         self.lowered = self.folded.lower()
         self.known: set[str] = set()  # folded names already met after a cue
         self.listed: set[int] = set()  # starts of positions already read after a name
+        self.names: dict[int, tuple[int, int] | None] = {}  # name_at, by offset
+        self.matches: dict[int, list[re.Match]] = {}  # matches_at, by offset
 
     def cut(self, start: int, end: int) -> str:
         return " ".join(self.text[start:end].split()).rstrip(",-–— ")
@@ -353,13 +407,13 @@ class _Finder:
 
     @cached_property
     def position_ends(self) -> set[int]:
-        return {end for _, end in self.all_positions()}
+        return {end for _, end in self.positions}
 
     def after_positions(self) -> list[tuple[int, str, list[str]]]:
         """``Ủy viên Bộ Chính trị, Thủ tướng Chính phủ NAME``: positions chained before a name,
         and the names a ``là`` lists after them (``các phó cục trưởng là ông A, ông B và bà C``)."""
         found, chain = [], []
-        for start, end in self.all_positions():
+        for start, end in self.positions:
             if start in self.listed:  # read after a name already: what follows is no name
                 chain = []
                 continue
@@ -387,12 +441,14 @@ class _Finder:
             at = name[1]
         return names
 
-    def all_positions(self) -> list[tuple[int, int]]:
+    @cached_property
+    def positions(self) -> list[tuple[int, int]]:
+        """Every position in the text, the longest where they overlap."""
         matches = sorted(
             (
                 (m.start(), self.trimmed_end(m))
-                for p in self.lexicon.every_pattern
-                for m in p.finditer(self.folded)
+                for word in _LETTERS.finditer(self.folded)
+                for m in self.matches_at(word.start())
             ),
             key=lambda span: (span[0], -span[1]),
         )
@@ -404,11 +460,18 @@ class _Finder:
         return spans
 
     def position_at(self, at: int) -> int | None:
-        """End of the longest position starting at ``at``."""
-        ends = [
-            self.trimmed_end(m) for p in self.lexicon.patterns if (m := p.match(self.folded, at))
-        ]
+        """End of the longest position starting at ``at`` that may follow a name."""
+        before_names = self.lexicon.before_names
+        ends = [self.trimmed_end(m) for m in self.matches_at(at) if m.re not in before_names]
         return max(ends, default=None)
+
+    def matches_at(self, at: int) -> list[re.Match]:
+        """The lexicon's matches starting at ``at``, every pattern tried once per offset."""
+        if at not in self.matches:
+            word = _LETTERS.match(self.folded, at)
+            patterns = self.lexicon.starting_with(word[0].lower()) if word else ()
+            self.matches[at] = [m for p in patterns if (m := p.match(self.folded, at))]
+        return self.matches[at]
 
     def position_list(self, at: int, over_places: bool = True) -> tuple[list[tuple[int, int]], int]:
         """Positions set after a name: ``- A, B kiêm C``; stops where the prose starts.
@@ -499,18 +562,26 @@ class _Finder:
     def name_at(self, at: int) -> tuple[int, int] | None:
         """The span of a 2-5 word capitalised name starting at ``at``, cut before a position or an
         abbreviation (``UBND``, ``HCM``: words no name holds unless all of it is in capitals)."""
+        if at not in self.names:
+            self.names[at] = self.read_name(at)
+        return self.names[at]
+
+    def read_name(self, at: int) -> tuple[int, int] | None:
         run = _RUN.match(self.folded, at)
-        if not run or any(p.match(self.folded, at) for p in self.lexicon.every_pattern):
+        if not run:
             return None
         words = list(_WORD.finditer(self.text[at : run.end()]))
         shouting = all(w[0].isupper() for w in words)
         for i, word in enumerate(words):
-            at_word = at + word.start()
-            position = any(p.match(self.folded, at_word) for p in self.lexicon.every_pattern)
-            if position or not shouting and _ABBREVIATION.match(word[0]):
+            if self.opens_position(at + word.start()) or (
+                not shouting and _ABBREVIATION.match(word[0])
+            ):
                 words = words[:i]
                 break
         lowered = [w[0].lower() for w in words]
         if not 2 <= len(words) <= 5 or lowered[0] in _NEVER_FIRST or _NEVER_IN_NAME & set(lowered):
             return None
         return at, at + words[-1].end()
+
+    def opens_position(self, at: int) -> bool:
+        return bool(self.matches_at(at))
