@@ -43,11 +43,12 @@ _SPACE = re.compile(_S)
 _WORD = re.compile(r"\S+")
 _LETTERS = re.compile(r"(?<!\w)\w+")
 _TOKEN = re.compile(r"\{\w+\}|[()\[\]|]|[^\s()\[\]|{}]+")
-# A comrade, a rank or ``đại biểu`` (a deputy) names an official on its own; ``ông``, ``bà``,
+# A comrade, a rank (retired or not) or ``đại biểu`` (a deputy) names an official on its own; ``ông``, ``bà``,
 # ``anh``, ``chị`` and a degree or a profession (``TS``, ``kỹ sư``) only with a position after.
 _CUE = re.compile(
     r"(?<!\w)(?:(?P<comrade>đồng chí|đ/c)"
-    r"|(?P<rank>(?:đại|thượng|trung|thiếu)[^\S\n]+(?:tướng|tá|úy|uý)|(?<!thủ )tướng|đại biểu)"
+    r"|(?P<rank>(?:(?:đại|thượng|trung|thiếu)[^\S\n]+(?:tướng|tá|úy|uý)|(?<!thủ )tướng)"
+    r"(?:[^\S\n]+(?:đã[^\S\n]+)?(?:nghỉ|về)[^\S\n]+hưu)?|đại biểu)"
     r"|ông|bà|anh|chị|TS|ThS|PGS|GS|tiến sĩ|thạc sĩ|giáo sư|bác sĩ|kỹ sư|kiến trúc sư)"
     r"(?:[^\S\n]*:)?[^\S\n]+",
     re.IGNORECASE,

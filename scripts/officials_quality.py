@@ -110,8 +110,10 @@ def score(sample, judged) -> dict:
         "unjudged": unjudged,
         "officials": expected,
         "recall": hit / expected if expected else 1.0,
+        "officials found": hit,
         "found": found_total,
         "precision": correct / found_total if found_total else 1.0,
+        "names right": correct,
         "missed": missed,
         "wrong": wrong,
         "malformed": malformed,
@@ -150,9 +152,9 @@ def main(argv=None) -> None:
                              ensure_ascii=False))
         return
     figures = score(sample, load_judgments())
-    for key in ("sentences", "unjudged", "officials", "recall", "found", "precision"):
-        value = figures[key]
-        print(f"{key:12} {value:.3f}" if isinstance(value, float) else f"{key:12} {value}")
+    print(f"sentences    {figures['sentences']} ({figures['unjudged']} not judged)")
+    print(f"recall       {figures['recall']:.4f} ({figures['officials found']} of {figures['officials']})")
+    print(f"precision    {figures['precision']:.4f} ({figures['names right']} of {figures['found']})")
     for key in ("missed", "wrong", "malformed"):
         print(f"{key:12} {len(figures[key])}")
         for article_id, index, name in figures[key]:

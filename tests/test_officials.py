@@ -380,3 +380,10 @@ def test_a_name_beside_its_positions_without_a_cue(text, expected):
 )
 def test_titles_numbers_and_degrees_around_a_name(text, expected):
     assert found(text) == expected
+
+
+def test_a_retired_rank_and_a_district_department_written_in_lowercase():
+    assert found("Trong xe có đại tá nghỉ hưu Huỳnh Bảo Hưng và hai người khác.") == [("Huỳnh Bảo Hưng", [])]
+    assert found("Cựu trưởng phòng địa chính huyện Sóc Sơn Nguyễn Xuân Hải bị tuyên phạt.") == [
+        ("Nguyễn Xuân Hải", ["trưởng phòng địa chính huyện Sóc Sơn"])
+    ]
