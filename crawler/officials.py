@@ -1,11 +1,13 @@
 """Named officials and their positions, as Vietnamese political news introduces them.
 
 The press names an official in a few fixed shapes: ``đồng chí NAME - POSITION, POSITION``,
-``ông/bà NAME, POSITION``, ``POSITION NAME`` (``Thủ tướng Chính phủ Nguyễn Xuân Phúc``).
-A capitalised run is taken as a name only in one of those shapes, never on its own, because
-places and bodies are capitalised too (``Kon Tum``, ``Ban Dân vận``, ``Mặt trận Tổ quốc``),
-and many ethnic-minority names (``Y Mửi``, ``Ksor Phước``, ``H'Yim Kđoh``) start with no common
-surname, so a surname list can only help split a name off a place, not find one.
+``thượng tá NAME``, ``ông/bà NAME, POSITION``, ``POSITION NAME`` (``Thủ tướng Chính phủ Nguyễn
+Xuân Phúc``, ``Chủ tịch UBND TP. HCM Nguyễn Thành Phong``: the place joins the position) and
+``NAME ( nguyên POSITION )``. A capitalised run is taken as a name only in one of those shapes,
+never on its own, because places and bodies are capitalised too (``Kon Tum``, ``Ban Dân vận``,
+``Mặt trận Tổ quốc``), and many ethnic-minority names (``Y Mửi``, ``Ksor Phước``, ``H'Yim
+Kđoh``) start with no common surname, so a surname list can only help split a name off a place,
+not find one.
 
 Positions come from a plain-text lexicon (``positions.txt``, syntax in its header). Matching
 runs on a tone-folded copy of the text of the same length, so ``Ủy``/``Uỷ`` and ``Hòa``/``Hoà``
