@@ -189,10 +189,7 @@ class _Run:
         """Links to queue, and the article if the page is one and is its own canonical page
         (a print version or a duplicate queues its canonical page instead). A page that is
         no article is counted under the reason why."""
-        if response.error:
-            return Links(), None
-        if response.kind is None:
-            self.summary.dropped["not_html"] += 1
+        if response.error or response.kind is None:  # counted as an error, or not modified
             return Links(), None
         if response.kind == "xml":
             return xml_links(response.content), None

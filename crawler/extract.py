@@ -437,9 +437,23 @@ class _Page:
         if container is not None and container.parent is not None and _has_twin(container):
             container = container.parent
         inside = self._inside(container, -1)
-        teasers = sum(1 for b in inside if b.link_density > 0.8 and b.words >= 5)
+        teasers = sum(1 for b in inside if _is_headline_link(b))
         dated = sum(1 for b in inside if b.link_density < 0.5 and _date_line(b.text))
-        return (teasers >= 2 and teasers >= len(paragraphs)) or dated >= 3
+        return (teasers >= 2 and teasers >= len(paragraphs)) or dated >= 3 or self._teasers()
+
+    def _teasers(self) -> bool:
+        """Mostly teasers, wherever the text voted: headlines that link away, each with its
+        summary under it, hold at least half the words after the page's heading. A topic page
+        or a listing at an article-shaped URL is told apart from an article this way."""
+        blocks = self.blocks[self._title_index() + 1 :]
+        count = words = 0
+        for block, following in zip(blocks, [*blocks[1:], None], strict=True):
+            if not _is_headline_link(block):
+                continue
+            count, words = count + 1, words + block.words
+            if following is not None and _is_summary(following, block):
+                words += following.words
+        return count >= 3 and 2 * words >= sum(b.words for b in blocks)
 
     # -- other fields ---------------------------------------------------------------------
 
@@ -627,6 +641,20 @@ def _strip_site(title: str, site_name: str, host: str) -> str:
 def _date_line(text: str) -> str | None:
     """The date of a short line that prints one (``Thứ Tư, 10/01/2018 - 13:17 | Lượt xem: 9``)."""
     return parse_published(text) if len(text.split()) <= 12 else None
+
+
+def _is_headline_link(block: _Block) -> bool:
+    return block.link_density > 0.8 and block.words >= 5
+
+
+def _is_summary(block: _Block, headline: _Block) -> bool:
+    """The sapo under a teaser's headline: plain text, a sentence or a few, in the same item."""
+    return (
+        block.link_density < 0.3
+        and 8 <= block.words <= 120
+        and headline.tag.parent is not None
+        and _within(block.tag, headline.tag.parent)
+    )
 
 
 def _article_shaped(url: str) -> bool:
