@@ -256,10 +256,10 @@ class _Page:
         words = sum(len(p.split()) for p in paragraphs)
         if not self.title:
             return "no_title"
-        if words < MIN_WORDS and len(paragraphs) < MIN_PARAGRAPHS:
-            return "no_body"
         if self._is_listing(container, paragraphs):
             return "listing"
+        if words < MIN_WORDS and len(paragraphs) < MIN_PARAGRAPHS:
+            return "no_body"
         if published or (words >= UNDATED_MIN_WORDS and self._reads_as_article()):
             return ""
         return "no_date"
@@ -447,12 +447,12 @@ class _Page:
         or a listing at an article-shaped URL is told apart from an article this way."""
         blocks = self.blocks[self._title_index() + 1 :]
         count = words = 0
-        for block, following in zip(blocks, [*blocks[1:], None], strict=True):
+        for i, block in enumerate(blocks):
             if not _is_headline_link(block):
                 continue
             count, words = count + 1, words + block.words
-            if following is not None and _is_summary(following, block):
-                words += following.words
+            if i + 1 < len(blocks) and _is_summary(blocks[i + 1], block):
+                words += blocks[i + 1].words
         return count >= 3 and 2 * words >= sum(b.words for b in blocks)
 
     # -- other fields ---------------------------------------------------------------------
