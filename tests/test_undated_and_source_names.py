@@ -9,8 +9,11 @@ from html import unescape
 
 import pytest
 
+from tests import test_browser
 from tests.webui_fixtures import save_articles
 from webui import create_app
+
+browser = test_browser.browser  # headless Chromium, exposed here so that pytest finds it
 
 ARTICLES = [
     dict(
@@ -103,3 +106,39 @@ def test_the_article_page_of_an_undated_article(client):
     assert "Báo Ngọc Linh điện tử" in html
     dated = unescape(client.get("/articles/by-url").get_data(as_text=True))
     assert "(theo địa chỉ bài)" in dated
+
+
+def test_an_active_source_filter_is_named_too(client):
+    html = unescape(client.get("/search?q=&source=baotinh").get_data(as_text=True))
+    assert "Nguồn: Báo Ngọc Linh điện tử" in html and "Nguồn: baotinh" not in html
+
+
+@pytest.mark.browser
+def test_in_a_browser_the_site_name_filters_and_the_undated_hit_says_so(browser, tmp_path):
+    """Headless Chromium on the served app: a click on a site's name narrows to its key."""
+    import threading
+
+    from playwright.sync_api import expect
+    from werkzeug.serving import make_server
+
+    save_articles(tmp_path, ARTICLES)
+    server = make_server("127.0.0.1", 0, create_app({"DATA_DIR": tmp_path}), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    context = browser.new_context(locale="vi-VN")
+    try:
+        tab = context.new_page()
+        tab.goto(f"http://127.0.0.1:{server.server_port}/search?q=hoi+nghi")
+        expect(tab.locator("ol.hits > li")).to_have_count(2)
+        tab.locator(".facets").get_by_role("link", name="Báo Ngọc Linh điện tử").click()
+        expect(tab.locator("ol.hits > li")).to_have_count(1)
+        assert "source=baotinh" in tab.url
+        hit = tab.locator("ol.hits > li").first
+        expect(hit.locator(".hit__undated")).to_have_text("không rõ ngày")
+        expect(hit.locator(".hit__source")).to_have_text("Báo Ngọc Linh điện tử")
+        hit.get_by_role("link").first.click()
+        expect(tab.locator(".facts")).to_contain_text("không rõ ngày")
+    finally:
+        context.close()
+        server.shutdown()
+        thread.join(5)
