@@ -21,6 +21,7 @@ from whoosh.matching.wrappers import FilterMatcher
 
 FACET_FIELDS = ("year", "month", "source", "section")
 SCORED_FIELDS = ("title", "title_f", "body", "body_f", "officials_f")
+UNDATED = 2**63  # and above: what a numeric column holds for a document without the value
 
 
 @dataclass
@@ -52,8 +53,7 @@ class SegmentColumns:
         return cls(
             size=size,
             facets={f: _facet(reader, f, size) for f in FACET_FIELDS},
-            published=np.array([v or 0 for v in _raw(reader, "published")] or [0] * size,
-                               dtype=np.int64),
+            published=_dates(reader, size),
             official_names=names,
             official_pairs=(np.array(docs, dtype=np.int64), np.array(officials, dtype=np.int64)),
             lengths={f: _lengths(reader, f, size) for f in SCORED_FIELDS},
@@ -70,16 +70,17 @@ class Columns:
     official_pairs: tuple[np.ndarray, np.ndarray]  # (document, official index), live only
     lengths: dict[str, np.ndarray]  # field length per document, for BM25
     average_length: dict[str, float]
+    source_names: dict[str, str]  # source key -> the site's name, from its newest document
 
     @classmethod
     def read(cls, reader) -> Columns:
         """Every segment of ``reader`` read afresh."""
         return cls.combine([(SegmentColumns.read(leaf), live_mask(leaf))
-                            for leaf, _ in reader.leaf_readers()])
+                            for leaf, _ in reader.leaf_readers()], reader)
 
     @classmethod
-    def combine(cls, parts: list[tuple[SegmentColumns, np.ndarray]]) -> Columns:
-        """The arrays of segments laid end to end, in the reader's order of segments."""
+    def combine(cls, parts: list[tuple[SegmentColumns, np.ndarray]], reader) -> Columns:
+        """The arrays of ``reader``'s segments laid end to end, in its order of segments."""
         live = _concat([mask for _, mask in parts], bool)
         segments = [segment for segment, _ in parts]
         offsets = np.cumsum([0] + [s.size for s in segments])[:-1].tolist()
@@ -91,16 +92,18 @@ class Columns:
         alive = live[pair_docs]
         lengths = {f: _concat([s.lengths[f] for s in segments], np.float64)
                    for f in SCORED_FIELDS}
+        facets = {f: _merged_facet([s.facets[f] for s in segments]) for f in FACET_FIELDS}
         return cls(
             size=len(live),
             live=live,
-            facets={f: _merged_facet([s.facets[f] for s in segments]) for f in FACET_FIELDS},
+            facets=facets,
             published=_concat([s.published for s in segments], np.int64),
             official_names=names,
             official_pairs=(pair_docs[alive], pair_names[alive]),
             lengths=lengths,
             average_length={f: float(a[live].mean()) if live.any() else 1.0
                             for f, a in lengths.items()},
+            source_names=_source_names(reader, facets["source"], live),
         )
 
 
@@ -155,6 +158,13 @@ def _merged_facet(facets: list[Facet]) -> Facet:
     return Facet(values, _concat(codes, np.int64))
 
 
+def _dates(reader, size) -> np.ndarray:
+    """Whoosh's long form of each date; an undated document's column holds the unsigned
+    maximum, which is no date and no int64: 0 stands for it."""
+    raw = _raw(reader, "published") or [0] * size
+    return np.array([v if 0 < v < UNDATED else 0 for v in raw], dtype=np.int64)
+
+
 def _raw(reader, name) -> list:
     """The column's stored values, one per document (empty where the reader has none)."""
     return list(reader.column_reader(name, translate=False)) if reader.has_column(name) else []
@@ -166,6 +176,16 @@ def _facet(reader, name, size) -> Facet:
     index = {v.encode("utf-8"): i for i, v in enumerate(values)}
     codes = np.fromiter(map(index.get, raw, repeat(-1)), dtype=np.int64, count=len(raw))
     return Facet(values, codes if len(raw) == size else np.full(size, -1, dtype=np.int64))
+
+
+def _source_names(reader, facet: Facet, live: np.ndarray) -> dict[str, str]:
+    """One stored document a source (the last live one) tells its site's name."""
+    names = {}
+    for code, value in enumerate(facet.values):
+        docs = np.flatnonzero((facet.codes == code) & live)
+        if len(docs):
+            names[value] = reader.stored_fields(int(docs[-1])).get("source_name") or value
+    return names
 
 
 def _lengths(reader, fieldname, size) -> np.ndarray:
@@ -203,7 +223,7 @@ class ColumnsCache:
                 kept[name] = segment
             parts.append((segment, live_mask(leaf)))
         self._segments = kept
-        return Columns.combine(parts)
+        return Columns.combine(parts, reader)
 
     def _read_segment(self, reader) -> SegmentColumns:
         return SegmentColumns.read(reader)

@@ -7,6 +7,7 @@ cannot go undocumented.
 from __future__ import annotations
 
 from search.engine import MAX_PAGE, MAX_PAGE_SIZE, SORTS
+from search.query import MATCHES
 from webui.params import MAX_QUERY_CHARS
 
 
@@ -38,12 +39,16 @@ CRITERIA = [
            "Diacritics are optional.", {"type": "string", "maxLength": MAX_QUERY_CHARS}),
     _query("official", "Only articles naming this official (repeatable; accents optional).",
            {"type": "array", "items": {"type": "string"}}, style="form", explode=True),
-    _query("source", "Only this source."),
+    _query("source", "Only this source: its key (a hit's `source`), not its name."),
     _query("section", "Only this section."),
     _query("from", "From this date: YYYY, YYYY-MM or YYYY-MM-DD (inclusive)."),
     _query("to", "Up to this date: YYYY, YYYY-MM or YYYY-MM-DD (inclusive)."),
     _query("sort", "Order of the hits; an empty query sorts newest first.",
            {"type": "string", "enum": list(SORTS), "default": "relevance"}),
+    _query("match", "words: the syllables of each word stand together, with the diacritics "
+           "typed (a syllable typed bare matches every reading); syllables: every syllable "
+           "anywhere, diacritics ignored.",
+           {"type": "string", "enum": list(MATCHES), "default": "words"}),
 ]
 PAGING = [
     _query("page", "Page number.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE,
@@ -70,8 +75,13 @@ SCHEMAS = {
         "type": "object",
         "properties": {
             "id": STRING, "url": STRING, "title": STRING,
-            "published": {"type": ["string", "null"], "description": "ISO 8601, +07:00"},
-            "source": STRING, "section": STRING, "author": STRING,
+            "published": {"type": ["string", "null"],
+                          "description": "ISO 8601, +07:00; null when no date is known"},
+            "date_source": {"type": "string", "enum": ["page", "meta", "json-ld", "url", ""],
+                            "description": "Where the date was read; empty when undated."},
+            "source": {"type": "string", "description": "The site's key, for the source filter."},
+            "source_name": {"type": "string", "description": "The site's name, for readers."},
+            "section": STRING, "author": STRING,
             "status": {"type": "string", "enum": ["live", "gone"]},
             "officials": {"type": "array", "items": _ref("Official")},
         },
@@ -87,20 +97,45 @@ SCHEMAS = {
     }]},
     "FacetValue": {"type": "object", "properties": {"value": STRING,
                                                     "count": {"type": "integer"}}},
+    "SourceCount": {"allOf": [_ref("FacetValue"), {
+        "type": "object", "properties": {"name": {"type": "string",
+                                                  "description": "The site's name."}},
+    }]},
     "SearchResponse": {
         "type": "object",
         "properties": {
-            "query": STRING, "searched": STRING, "repaired": {"type": "boolean"},
-            "fallback": {"type": ["string", "null"], "enum": ["any", None]},
+            "query": STRING,
+            "match": {"type": "string", "enum": list(MATCHES)},
+            "searched": {"type": "string", "description": "How the query was read: each word of "
+                         "several syllables in quotes."},
+            "repaired": {"type": "boolean"},
+            "fallback": {"type": ["string", "null"], "enum": ["marks", "any", None],
+                         "description": "marks: nothing had the diacritics typed, so every "
+                         "reading was searched; any: nothing had every word."},
+            "readings": {"type": "array", "description": "For each word typed without "
+                         "diacritics, its most frequent readings in the archive.",
+                         "items": _ref("Readings")},
+            "expanded": {"type": "array", "description": "Words whose other spellings "
+                         "(abbreviations, long forms) were searched too.",
+                         "items": {"type": "object", "properties": {
+                             "word": STRING, "includes": {"type": "array", "items": STRING}}}},
             "total": {"type": "integer"}, "page": {"type": "integer"},
             "page_size": {"type": "integer"}, "sort": {"type": "string", "enum": list(SORTS)},
             "hits": {"type": "array", "items": _ref("Hit")},
             "facets": {"type": "object", "properties": {
-                "officials": COUNTS, "year": COUNTS, "month": COUNTS, "source": COUNTS,
-                "section": COUNTS,
+                "officials": COUNTS, "year": COUNTS, "month": COUNTS,
+                "source": {"type": "array", "items": _ref("SourceCount")}, "section": COUNTS,
             }},
         },
     },
+    "Readings": {"type": "object", "properties": {
+        "word": STRING,
+        "readings": {"type": "array", "items": {"type": "object", "properties": {
+            "text": STRING,
+            "count": {"type": "integer", "description": "Articles holding this reading."},
+            "q": {"type": "string", "description": "The query again with this reading."},
+        }}},
+    }},
     "OfficialCount": {"type": "object", "properties": {"name": STRING,
                                                        "count": {"type": "integer"}}},
     "Profile": {
