@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 from whoosh import query as wq
@@ -38,7 +38,7 @@ class OfficialsDirectory:
         for index in np.flatnonzero(found).tolist():
             name = columns.official_names[index]
             counts[name] = int(found[index])
-            by_key[name_key(name)].append(name)
+            by_key[_name_key(name)].append(name)
         return cls(counts, dict(by_key))
 
     def complete(self, prefix: str = "", limit: int = 20) -> list[dict]:
@@ -53,6 +53,12 @@ class OfficialsDirectory:
         ]
         found.sort(key=lambda n: (-self.counts[n], n))
         return [{"name": n, "count": self.counts[n]} for n in found[:limit]]
+
+
+@lru_cache(maxsize=65536)
+def _name_key(name: str) -> str:
+    """Folding thousands of names again after every commit cost more than the counting."""
+    return name_key(name)
 
 
 def profile(searcher, name: str, published_iso) -> dict:
