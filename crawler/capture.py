@@ -1,7 +1,9 @@
 """The raw responses behind stored articles, kept as WARC so that articles can be extracted again
 with better rules without crawling the sites again.
 
-Each crawl run appends to its own ``warc/crawl-<run id>-<timestamp>.warc.gz``; a record is on disk
+Each crawl run appends to its own ``crawl-<run id>-<timestamp>.warc.gz`` in the captures
+directory (``DATA/warc`` unless ``--captures DIR`` says; crawlers on several machines share one
+directory, and run ids from their shared store keep the names apart). A record is on disk
 (fsynced) before the store commits the article that points at it, so a reference never dangles.
 """
 
@@ -21,11 +23,16 @@ from warcio.warcwriter import WARCWriter
 TRANSPORT_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
 
 
+def captures_dir(data_dir: str | Path, captures: str | Path | None = None) -> Path:
+    """Where captures go: ``captures`` when given, else ``DATA/warc``."""
+    return Path(captures) if captures else Path(data_dir) / "warc"
+
+
 class CaptureWriter:
     """Opens its file at the first record, so that runs without articles leave no empty file."""
 
-    def __init__(self, data_dir: str | Path, run_id: int):
-        self.dir = Path(data_dir) / "warc"
+    def __init__(self, directory: str | Path, run_id: int):
+        self.dir = Path(directory)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         self.name = f"crawl-{run_id}-{stamp}.warc.gz"
         self._file = None
@@ -56,14 +63,15 @@ class CaptureWriter:
             self._file = None
 
 
-def read_capture(data_dir: str | Path, ref: str) -> tuple[str, dict[str, str], bytes]:
-    """``(url, HTTP headers, body)`` of the record that ``ref`` points at."""
+def read_capture(directory: str | Path, ref: str) -> tuple[str, dict[str, str], bytes]:
+    """``(url, HTTP headers, body)`` of the record that ``ref`` points at, in the captures
+    ``directory``."""
     name, _, offset = ref.rpartition(":")
-    path = Path(data_dir) / "warc" / name
+    path = Path(directory) / name
     if not name or not offset.isdigit() or Path(name).name != name:
         raise ValueError(f"bad capture reference {ref!r}: expected '<file name>:<offset>'")
     if not path.exists():
-        raise FileNotFoundError(f"capture file {path} is missing; restore the data dir's warc/")
+        raise FileNotFoundError(f"capture file {path} is missing; restore the captures directory")
     with open(path, "rb") as stream:
         stream.seek(int(offset))
         record = next(iter(ArchiveIterator(stream)), None)

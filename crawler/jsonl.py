@@ -8,7 +8,6 @@ in batches that are each all-or-nothing, and loading the same file twice changes
 from __future__ import annotations
 
 import json
-import sqlite3
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -99,8 +98,8 @@ def import_file(store: Store, path: str | Path, batch: int = 500) -> ImportRepor
 def _save(store: Store, pending: list[tuple[int, Article]], report: ImportReport) -> None:
     with store.transaction():
         for number, article in pending:
-            try:
-                report.counts[store.save_article(article)] += 1
-            except sqlite3.IntegrityError:
+            if store.article_id_for_url(article.url) not in (None, article.id):
                 report.bad.append((number, f"another article already has the URL {article.url}"))
+                continue
+            report.counts[store.save_article(article)] += 1
     pending.clear()

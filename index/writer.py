@@ -23,7 +23,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from crawler.store import Store
+from crawler.store import Store, open_store
 from index.schema import build_schema, document
 from index.segment import ArraySegmentWriter
 
@@ -124,10 +124,10 @@ def rebuild(
         generation = _new_generation(data_dir)
         parts = store.seq_ranges(max(1, min(procs, store.count_articles() // part_min)))
         if len(parts) == 1:
-            results = [_write_part(store.path, generation, segment_docs, *parts[0])]
+            results = [_write_part(store.location, generation, segment_docs, *parts[0])]
         else:
             with ProcessPoolExecutor(len(parts), mp_context=get_context("spawn")) as pool:
-                common = repeat(store.path), repeat(generation), repeat(segment_docs)
+                common = repeat(store.location), repeat(generation), repeat(segment_docs)
                 results = list(pool.map(_write_part, *common, *zip(*parts, strict=True)))
         _commit_segments(generation, [segment for part in results for segment in part.segments])
         last_seq = max((part.last_seq for part in results), default=0)
@@ -145,7 +145,7 @@ class Part:
 
 
 def _write_part(
-    store_path: Path, generation: Path, segment_docs: int, after: int, upto: int
+    store_location: str, generation: Path, segment_docs: int, after: int, upto: int
 ) -> Part:
     """Index the articles with ``after < seq <= upto`` into new segments, not yet committed.
 
@@ -153,7 +153,7 @@ def _write_part(
     ``segment_docs`` articles, since its postings stay in memory until it is written."""
     ix = whoosh_index.open_dir(str(generation))
     part, segment = Part(segments=[]), None
-    with Store(store_path) as store:
+    with open_store(store_location) as store:
         for seq, article, status in store.changes_since(after, upto):
             segment = segment or ArraySegmentWriter(ix, _lk=False)
             segment.add_document(**document(article, status))

@@ -96,11 +96,9 @@ def test_demo_crawls_indexes_and_serves_the_sample(tmp_path):
 
 
 def test_crawl_refuses_a_site_the_scheduler_is_crawling(tmp_path):
-    from crawler.jobs import site_lock
-
     config = tmp_path / "sites.toml"
     config.write_text('[sites.a]\nstart_urls = ["http://127.0.0.1:9/"]\n')
-    with site_lock(tmp_path, "a"):
+    with Store.in_data_dir(tmp_path) as store, store.claim("a"):
         result = invoke(tmp_path, "crawl", "--config", str(config))
     assert result.exit_code != 0 and "being crawled by another vnsearch process" in result.output
 

@@ -18,7 +18,7 @@ from cli.main import main
 from cli.schedule import index_after_job
 from crawler.config import ConfigError, Site
 from crawler.crawl import crawl
-from crawler.jobs import Scheduler, scheduled_sites, site_lock
+from crawler.jobs import Scheduler, scheduled_sites
 from crawler.store import Store, stamp
 from index.writer import open_index
 from tests.httpserver import Server, page
@@ -321,14 +321,6 @@ def test_sigterm_finishes_the_page_and_the_next_start_resumes(slow_news, tmp_pat
         assert store.count_articles() == 25 and new_total(store) == 25
         assert store.runs(1)[0]["counts"]["new"] == 25 - stopped_at
     assert "indexed" in log
-
-
-def test_the_site_lock_admits_one_holder_and_names_its_file_safely(tmp_path):
-    with site_lock(tmp_path, "báo/tỉnh") as first, site_lock(tmp_path, "báo/tỉnh") as second:
-        assert first and not second
-    with site_lock(tmp_path, "báo/tỉnh") as again:
-        assert again
-    assert [p.name for p in (tmp_path / "locks").iterdir()] == ["b%C3%A1o%2Ft%E1%BB%89nh.lock"]
 
 
 def test_a_run_that_ended_as_its_scheduler_died_is_recorded_not_repeated(news, store, tmp_path):
