@@ -78,14 +78,18 @@ class HostGate:
         self._guard = threading.Lock()
         self._locks: dict[str, threading.Lock] = {}
         self._last: dict[str, float] = {}  # time.monotonic() when the last request ended
+        self._delay: dict[str, float] = {}  # the longest delay a fetcher asked for the host
         self._held: dict[str, float] = {}  # no request before this time.monotonic()
 
     @contextmanager
     def turn(self, host: str, delay: float, stop_event: threading.Event) -> Iterator[None]:
-        """Wait for the host and ``delay`` seconds after its last request (raising
-        :class:`Stopped` if told to stop), and hold it while the block runs."""
+        """Wait for the host and ``delay`` seconds after its last request, or the longest delay
+        any fetcher asked for it (a robots.txt read by a second job waits for the Crawl-delay
+        the first one learnt); raises :class:`Stopped` if told to stop. The host is held while
+        the block runs."""
         with self._guard:
             lock = self._locks.setdefault(host, threading.Lock())
+            delay = self._delay[host] = max(delay, self._delay.get(host, 0.0))
         while not lock.acquire(timeout=0.2):
             if stop_event.is_set():
                 raise Stopped()

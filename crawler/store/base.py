@@ -96,18 +96,22 @@ class Store:
     def _lock_schema(self) -> None:
         """Inside a transaction: keep other processes from migrating at the same time."""
 
+    def _pending(self) -> list[tuple[int, str]]:
+        versions = self._all("SELECT version FROM schema_migrations")
+        try:
+            return migrations.pending({row["version"] for row in versions})
+        except migrations.SchemaTooNew as error:
+            raise StoreError(str(error)) from None
+
     def _migrate(self) -> None:
         """Apply the schema steps this store lacks, all in one transaction; a store already up
         to date is only read."""
-        if self._has_table("schema_migrations"):
-            versions = self._all("SELECT version FROM schema_migrations")
-            if not migrations.pending({row["version"] for row in versions}):
-                return
+        if self._has_table("schema_migrations") and not self._pending():
+            return
         with self.transaction():
             self._lock_schema()
             self._execute(migrations.TABLE)
-            versions = self._all("SELECT version FROM schema_migrations")
-            for version, step in migrations.pending({row["version"] for row in versions}):
+            for version, step in self._pending():
                 for statement in migrations.statements(step, self.dialect):
                     self._execute(statement)
                 self._execute(

@@ -1,0 +1,167 @@
+"""Many sites at once, and several crawlers and an indexer on one shared store.
+
+Every site here is a real HTTP server on 127.0.0.1; the PostgreSQL store is a real throwaway
+cluster. What is pinned is behaviour (sites overlap in time, a host is never asked twice at
+once nor sooner than its delay, no site is crawled by two schedulers), never speed.
+"""
+
+import json
+import signal
+import subprocess
+import sys
+import threading
+from itertools import pairwise
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import main
+from crawler.jobs import Scheduler
+from crawler.sample import serve_sample
+from crawler.store import open_store
+from tests.httpserver import Server, page
+from tests.test_schedule import ChangingSite
+
+
+@pytest.fixture
+def papers():
+    """Four provincial papers, five articles each, each on a server of its own that asks for
+    Crawl-delay: 0.2 and takes 20 ms an article."""
+    servers = [Server() for _ in range(4)]
+    try:
+        sites = []
+        for number, server in enumerate(servers):
+            paper = ChangingSite(server, slow=0.02)
+            server.routes["/robots.txt"] = page("User-agent: *\nCrawl-delay: 0.2\n",
+                                                content_type="text/plain")
+            paper.publish(*range(1, 6))
+            sites.append(paper.site("1h", name=f"bao{number}"))
+        yield servers, sites
+    finally:
+        for server in servers:
+            server.close()
+
+
+def spans(server: Server) -> tuple[float, float]:
+    return server.requests[0].at, server.requests[-1].at
+
+
+def min_gap(server: Server) -> float:
+    return min(b.at - a.at for a, b in pairwise(server.requests))
+
+
+def test_four_sites_crawl_at_once_and_each_host_keeps_its_crawl_delay(papers, store, tmp_path):
+    servers, sites = papers
+    results = Scheduler(store, tmp_path, sites, workers=4).run_due()
+    assert sorted(r.site for r in results) == [s.name for s in sites]
+    assert all(r.outcome == "complete" and r.counts["new"] == 5 for r in results)
+    assert store.count_articles() == 20
+    # every site had started before any had finished: they ran side by side
+    assert max(start for start, _ in map(spans, servers)) < min(end for _, end in map(spans, servers))
+    assert min(min_gap(server) for server in servers) >= 0.2
+
+
+def test_two_sites_on_one_host_are_asked_one_request_at_a_time(store, tmp_path):
+    with Server() as server:
+        news = ChangingSite(server, slow=0.05)
+        server.routes["/robots.txt"] = page("User-agent: *\nCrawl-delay: 0.1\n",
+                                            content_type="text/plain")
+        news.publish(1, 2, 3, 4)
+        sites = [news.site("1h", name="tinhuy"), news.site("1h", name="tinhuy-ban-tuyen-giao")]
+        results = Scheduler(store, tmp_path, sites, workers=2).run_due()
+        assert [r.counts["pages"] > 0 for r in results] == [True, True]
+        # the slow article answers take 50 ms; the next request must wait for the end and 0.1 s
+        article_arrivals = [r.at for r in server.requests]
+        assert min(b - a for a, b in pairwise(article_arrivals)) >= 0.1
+
+
+def test_two_schedulers_on_one_postgres_store_share_the_sites(papers, postgres_url, tmp_path):
+    servers, sites = papers
+    done: dict[str, list] = {}
+
+    def scheduler(name: str):
+        with open_store(postgres_url) as store:
+            done[name] = Scheduler(store, tmp_path / name, sites, workers=2).run_due()
+
+    threads = [threading.Thread(target=scheduler, args=(name,)) for name in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    ran = [r.site for results in done.values() for r in results]
+    assert sorted(ran) == sorted(s.name for s in sites)  # each site once, by one of them
+    assert done["a"] and done["b"]
+    with open_store(postgres_url) as store:
+        assert store.count_articles() == 20
+        assert sum(r["counts"]["new"] for r in store.runs(100)) == 20
+        assert sorted(r["site"] for r in store.runs(100)) == sorted(s.name for s in sites)
+
+
+def invoke(data_dir, *args):
+    return CliRunner().invoke(main, [*args, "--data-dir", str(data_dir)])
+
+
+def test_two_crawl_machines_share_store_and_captures_and_the_index_machine_rebuilds(
+    postgres_url, tmp_path
+):
+    """Crawler data dirs of their own, one PostgreSQL store, one shared captures directory;
+    the index machine re-extracts every article from the shared captures."""
+    shared = tmp_path / "captures"
+    with serve_sample() as archive:
+        (tinhuy, baotinh, congtt) = (archive.sites[n] for n in ("tinhuy", "baotinh", "congtt"))
+        first = invoke(tmp_path / "crawler1", "crawl", tinhuy, baotinh, "--workers", "2",
+                       "--store", postgres_url, "--captures", str(shared), "--no-index",
+                       "--delay", "0")
+        second = invoke(tmp_path / "crawler2", "crawl", congtt, "--store", postgres_url,
+                        "--captures", str(shared), "--no-index", "--delay", "0")
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    assert first.output.count(" new,") == 2  # one line for each host
+    with open_store(postgres_url) as store:
+        stored = store.count_articles()
+        sources = {a.source for _, a, _ in store.changes_since(0)}
+    assert stored > 20 and len(sources) == 3
+    index_dir = tmp_path / "indexer"
+    result = invoke(index_dir, "index", "--rebuild", "--store", postgres_url,
+                    "--captures", str(shared))
+    assert result.exit_code == 0, result.output
+    assert f"re-extracted: unchanged {stored}" in result.output
+    assert f"indexed {stored}" in result.output
+    result = invoke(index_dir, "index", "--rebuild", "--store", postgres_url)
+    assert f"missing {stored}" in result.output  # without the shared directory: nothing to read
+
+
+def test_the_follower_indexes_what_another_process_stores(location, tmp_path):
+    index_dir = tmp_path / "indexer"
+    store_args = ["--store", location] if location else []
+    data_args = ["--data-dir", str(tmp_path if location is None else index_dir)]
+    follower = subprocess.Popen(
+        [sys.executable, "-c", "from cli.main import main; main()", "index", "--follow",
+         "--interval", "0.2", *store_args, *data_args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert follower.stdout.readline().startswith("indexed 0 article(s)")
+        lines = tmp_path / "articles.jsonl"
+        lines.write_text("".join(json.dumps({
+            "url": f"https://baokontum.vn/bai-{n}.html", "title": f"Hội nghị Tỉnh ủy số {n}",
+            "body": "Ban Thường vụ Tỉnh ủy Kon Tum họp phiên thường kỳ.",
+        }, ensure_ascii=False) + "\n" for n in range(3)), encoding="utf-8")
+        result = invoke(tmp_path, "import", str(lines), "--no-index", *store_args)
+        assert result.exit_code == 0 and "3 new" in result.output, result.output
+        assert follower.stdout.readline().startswith("indexed 3 article(s)")
+        follower.send_signal(signal.SIGTERM)
+        follower.wait(10)
+    finally:
+        follower.kill()
+    assert follower.returncode == 0, follower.stderr.read()
+    found = json.loads(invoke(tmp_path if location is None else index_dir, "search",
+                              "hoi nghi tinh uy", "--json").stdout)
+    assert found["total"] == 3
+
+
+def test_a_store_that_is_not_postgres_is_refused_with_a_sentence(tmp_path):
+    result = invoke(tmp_path, "jobs", "--store", "mysql://x@127.0.0.1/db")
+    assert result.exit_code != 0 and "is not a PostgreSQL URL" in result.output
+    assert "Traceback" not in result.output
+    result = invoke(tmp_path, "jobs", "--store", "postgresql://x@127.0.0.1:1/db")
+    assert result.exit_code != 0 and "cannot open the PostgreSQL store 127.0.0.1:1/db" in result.output
