@@ -114,19 +114,23 @@ def main():
               "until SIGTERM or Ctrl-C.")
 @click.option("--interval", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds between looks at the store, with --follow.")
+@click.option("--publish", type=click.Path(file_okay=False, path_type=Path),
+              help="After updating, copy the live index generation whole into this directory "
+              "(with --follow: after each update), for search servers elsewhere to fetch.")
 @store_option
 @captures_option
 @data_dir_option
 @friendly_errors
 def index_command(data_dir: Path, rebuild: bool, config_path: Path | None, wait: float,
-                  follow: bool, interval: float, store_url: str | None, captures: Path | None):
+                  follow: bool, interval: float, publish: Path | None, store_url: str | None,
+                  captures: Path | None):
     """Bring the search index up to date with the store."""
     if rebuild and follow:
         raise click.UsageError("--rebuild and --follow do not go together; rebuild first")
     sites = load_sites(config_path) if config_path else None
     with open_store(store_url, data_dir) as store:
         if follow:
-            _follow(store, data_dir, interval, wait)
+            _follow(store, data_dir, interval, wait, publish)
             return
         if rebuild:
             counts = reextract(store, data_dir, sites, captures)
@@ -135,15 +139,23 @@ def index_command(data_dir: Path, rebuild: bool, config_path: Path | None, wait:
         else:
             stats = writer.update(store, data_dir, wait=wait)
     click.echo(f"indexed {stats.indexed} article(s) into {stats.generation}")
+    _publish(data_dir, publish, wait)
 
 
-def _follow(store, data_dir: Path, interval: float, wait: float) -> None:
+def _follow(store, data_dir: Path, interval: float, wait: float, publish: Path | None) -> None:
     from index.follow import follow
 
     stop = threading.Event()
     with stop_on_signals(stop):
         for stats in follow(store, data_dir, interval, stop, wait):
             click.echo(f"indexed {stats.indexed} article(s) into {stats.generation}")
+            _publish(data_dir, publish, wait)
+
+
+def _publish(data_dir: Path, target: Path | None, wait: float) -> None:
+    if target is not None:
+        copy = writer.publish(data_dir, target, wait)
+        click.echo(f"published {copy.name} to {target}")
 
 
 @main.command("crawl")

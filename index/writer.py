@@ -240,3 +240,20 @@ def _atomic_write(path: Path, text: str) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
+
+
+def publish(data_dir: str | Path, target: str | Path, wait: float = 30.0) -> Path:
+    """Copy the live generation, whole, into ``target``'s index and make it live there.
+
+    The copy is taken under the writer lock, so no update is half in it; ``target`` then holds
+    only finished generations, each under a new name, with ``CURRENT`` written last. Search
+    servers on other machines fetch ``target`` (``rsync`` the generations, then ``CURRENT``)
+    and switch to a new generation as they do after a rebuild."""
+    with writer_lock(data_dir, wait):
+        live = Path(_live_index(data_dir).storage.folder)
+        previous = current_generation(target)
+        copy = index_root(target) / f"gen-{time.time_ns()}"
+        shutil.copytree(live, copy, ignore=shutil.ignore_patterns("*LOCK*", "*.lock"))
+    _swap_to(target, copy)
+    _remove_old_generations(target, keep={copy.name, getattr(previous, "name", "")})
+    return copy

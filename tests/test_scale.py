@@ -130,17 +130,20 @@ def test_two_crawl_machines_share_store_and_captures_and_the_index_machine_rebui
     assert f"missing {stored}" in result.output  # without the shared directory: nothing to read
 
 
-def test_the_follower_indexes_what_another_process_stores(location, tmp_path):
-    index_dir = tmp_path / "indexer"
+def test_the_follower_indexes_what_another_process_stores_and_publishes_it(location, tmp_path):
+    """The index machine follows the store and publishes whole generations into a directory
+    from which search servers elsewhere copy them."""
+    index_dir, published = tmp_path / "indexer", tmp_path / "published"
     store_args = ["--store", location] if location else []
     data_args = ["--data-dir", str(tmp_path if location is None else index_dir)]
     follower = subprocess.Popen(
         [sys.executable, "-c", "from cli.main import main; main()", "index", "--follow",
-         "--interval", "0.2", *store_args, *data_args],
+         "--interval", "0.2", "--publish", str(published), *store_args, *data_args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
         assert follower.stdout.readline().startswith("indexed 0 article(s)")
+        assert follower.stdout.readline().startswith("published gen-")
         lines = tmp_path / "articles.jsonl"
         lines.write_text("".join(json.dumps({
             "url": f"https://baokontum.vn/bai-{n}.html", "title": f"Hội nghị Tỉnh ủy số {n}",
@@ -149,14 +152,16 @@ def test_the_follower_indexes_what_another_process_stores(location, tmp_path):
         result = invoke(tmp_path, "import", str(lines), "--no-index", *store_args)
         assert result.exit_code == 0 and "3 new" in result.output, result.output
         assert follower.stdout.readline().startswith("indexed 3 article(s)")
+        assert follower.stdout.readline().startswith("published gen-")
         follower.send_signal(signal.SIGTERM)
         follower.wait(10)
     finally:
         follower.kill()
     assert follower.returncode == 0, follower.stderr.read()
-    found = json.loads(invoke(tmp_path if location is None else index_dir, "search",
-                              "hoi nghi tinh uy", "--json").stdout)
-    assert found["total"] == 3
+    for searched in (tmp_path if location is None else index_dir, published):
+        found = json.loads(invoke(searched, "search", "hoi nghi tinh uy", "--json").stdout)
+        assert found["total"] == 3
+    assert len(list((published / "index").glob("gen-*"))) == 2  # the live one and the one before
 
 
 def test_a_store_that_is_not_postgres_is_refused_with_a_sentence(tmp_path):
