@@ -135,17 +135,20 @@ class Scheduler:
         results: list[JobResult] = []
         running: dict[Future, str] = {}
         tried: set[str] = set()
+
+        def room() -> bool:
+            return len(running) < self.workers and (
+                limit is None or len(results) + len(running) < limit
+            )
+
         with ThreadPoolExecutor(self.workers, thread_name_prefix="job") as pool:
             while True:
                 for future in [f for f in running if f.done()]:
                     self._reap(running.pop(future), future, results)
-                full = limit is not None and len(results) + len(running) >= limit
-                if not self.stop_event.is_set() and not full:
+                if not self.stop_event.is_set():
                     now = moment or _now()
                     for name in self._due(now):
-                        if len(running) >= self.workers or (
-                            limit is not None and len(results) + len(running) >= limit
-                        ):
+                        if not room():
                             break
                         if name in tried or name in running.values():
                             continue
@@ -157,11 +160,14 @@ class Scheduler:
                 )
                 if not running and done:
                     return results
-                timeout = (self._wake(set(running.values())) - _now()).total_seconds()
+                if done or not room():
+                    wait(running, return_when=FIRST_COMPLETED)  # only an ending job frees a slot
+                    continue
+                timeout = max((self._wake(set(running.values())) - _now()).total_seconds(), 0)
                 if running:
-                    wait(running, timeout=max(timeout, 0), return_when=FIRST_COMPLETED)
+                    wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
                 else:
-                    self.stop_event.wait(max(timeout, 0))
+                    self.stop_event.wait(timeout)
 
     def _reap(self, name: str, future: Future, results: list[JobResult]) -> None:
         try:
