@@ -174,21 +174,24 @@ PLACES = [  # (label, pattern in a frame), the innermost matching frame decides
     ("link discovery (crawler/discover, urls)", r"crawler/(discover|urls)\.py"),
     ("HTML parsing (lxml, bs4)", r"(lxml|bs4|html5lib)"),
     ("store (sqlite3, crawler/store)", r"(sqlite3|crawler/store)"),
-    ("captures (warcio, gzip)", r"(warcio|gzip|zlib)"),
+    ("captures (crawler/capture, warcio, gzip, fsync)", r"(crawler/capture|warcio|gzip|zlib)"),
     ("HTTP (requests, urllib3, http.client, ssl, socket)",
      r"(requests|urllib3|http/client|ssl\.py|socket\.py)"),
     ("robots.txt (protego)", r"protego"),
-    ("start-up (imports)", r"(<frozen importlib|importlib)"),
+    ("start-up (imports, config)", r"(<frozen importlib|importlib|tomllib)"),
+    ("threads and locks (job pool, host gate)", r"(threading\.py|concurrent/futures)"),
 ]
 
 
 def classify(raw: Path) -> dict:
+    """Percent of the samples in which a thread ran Python code, by place; samples without a
+    Python frame (a thread inside a C call that let go of the GIL) are left out."""
     counts: Counter = Counter()
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
-        if not count.isdigit():
+        frames = [f for f in stack.split(";")[::-1] if not f.startswith("thread (")]
+        if not count.isdigit() or not frames:
             continue
-        frames = stack.split(";")[::-1]
         label = next((name for frame in frames for name, pattern in PLACES
                       if re.search(pattern, frame)), "other")
         counts[label] += int(count)

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import replace
 from itertools import pairwise
 
@@ -171,3 +172,40 @@ def test_a_store_that_is_not_postgres_is_refused_with_a_sentence(tmp_path):
     assert "Traceback" not in result.output
     result = invoke(tmp_path, "jobs", "--store", "postgresql://x@127.0.0.1:1/db")
     assert result.exit_code != 0 and "cannot open the PostgreSQL store 127.0.0.1:1/db" in result.output
+
+
+def test_sigterm_stops_every_running_job_and_the_next_start_resumes_them_all(tmp_path):
+    with Server() as one, Server() as two:
+        papers = [ChangingSite(one, slow=0.05), ChangingSite(two, slow=0.05)]
+        config = tmp_path / "sites.toml"
+        for number, paper in enumerate(papers):
+            paper.publish(*range(1, 16))
+            site = paper.site("1h", name=f"bao{number}")
+            with config.open("a", encoding="utf-8") as handle:
+                handle.write(f'[sites.{site.name}]\nstart_urls = ["{site.start_urls[0]}"]\n'
+                             f'feeds = ["{site.feeds[0]}"]\ndelay = 0\nschedule = "1h"\n')
+        command = [sys.executable, "-c", "from cli.main import main; main()", "schedule",
+                   "--config", str(config), "--workers", "2", "--data-dir", str(tmp_path)]
+        process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 20
+            while min(len(p.server.requests) for p in papers) < 6:
+                assert time.monotonic() < deadline and process.poll() is None
+                time.sleep(0.02)
+            with open_store(None, tmp_path) as store:
+                assert sum(job["running"] for job in store.jobs()) == 2
+            process.send_signal(signal.SIGTERM)
+            _, log = process.communicate(timeout=15)
+        finally:
+            process.kill()
+        assert process.returncode == 0, log
+        with open_store(None, tmp_path) as store:
+            assert [job["outcome"] for job in store.jobs()] == ["stopped", "stopped"]
+            assert 0 < store.count_articles() < 30
+        result = invoke(tmp_path, "schedule", "--config", str(config), "--once",
+                        "--workers", "2")
+        assert result.exit_code == 0, result.output
+    with open_store(None, tmp_path) as store:
+        assert [job["outcome"] for job in store.jobs()] == ["complete", "complete"]
+        assert store.count_articles() == 30
+        assert sum(run["counts"]["new"] for run in store.runs(100)) == 30
