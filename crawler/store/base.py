@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta, timezone
@@ -46,7 +47,7 @@ def content_hash(article: Article) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
-class Store:
+class Store(ABC):
     """The archive in a database; open one with :func:`crawler.store.open_store`.
 
     One object is one connection: a thread or process that needs the store opens its own with
@@ -68,8 +69,9 @@ class Store:
 
         return open_store(self.location)
 
+    @abstractmethod
     def close(self):
-        raise NotImplementedError
+        """Close the connection (a claim held through it ends too)."""
 
     def __enter__(self):
         return self
@@ -77,22 +79,24 @@ class Store:
     def __exit__(self, *exc):
         self.close()
 
+    @abstractmethod
     def transaction(self) -> AbstractContextManager:
         """All-or-nothing: a kill inside leaves the store as it was before."""
-        raise NotImplementedError
 
+    @abstractmethod
     def claim(self, site: str) -> AbstractContextManager[bool]:
         """True while this process holds ``site`` (no other process crawls it meanwhile); False
         at once if another does. The claim dies with the process that holds it."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _execute(self, sql: str, params=()):
         """Run one statement; the cursor's rows are dicts."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _has_table(self, name: str) -> bool:
-        raise NotImplementedError
+        """Whether the table exists (before migrations can tell)."""
 
+    @abstractmethod
     def _lock_schema(self) -> None:
         """Inside a transaction: keep other processes from migrating at the same time."""
 

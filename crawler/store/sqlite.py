@@ -55,6 +55,9 @@ class SQLiteStore(Store):
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
         ) is not None
 
+    def _lock_schema(self) -> None:
+        """Nothing to add: BEGIN IMMEDIATE already keeps every other writer out."""
+
     @contextmanager
     def claim(self, site: str) -> Iterator[bool]:
         locks = self.path.parent / "locks"
