@@ -53,6 +53,7 @@ XML_TYPES = frozenset(
 )
 UNLABELLED_TYPES = frozenset({"", "text/plain", "application/octet-stream"})
 CHUNK = 64 * 1024
+ROBOTS_TTL = 3600.0  # seconds a robots.txt read by one job serves the others of its process
 
 
 def user_agent(contact: str | None = None) -> str:
@@ -72,11 +73,15 @@ class HostGate:
     """One request at a time to a host, and the delay between the end of one and the start of
     the next, for every fetcher that shares the gate: the jobs that a scheduler runs at once
     share one, so two sites on one host are still asked in turn. Retry-After and backoff hold
-    the host off for all of them."""
+    the host off for all of them, and a host's robots.txt, once read, serves them all for
+    ``robots_ttl`` seconds."""
 
-    def __init__(self):
+    def __init__(self, robots_ttl: float = ROBOTS_TTL):
+        self.robots_ttl = robots_ttl
         self._guard = threading.Lock()
         self._locks: dict[str, threading.Lock] = {}
+        self._robots: dict[str, tuple[float, Protego]] = {}  # origin -> (read at, rules)
+        self._robots_locks: dict[str, threading.Lock] = {}
         self._last: dict[str, float] = {}  # time.monotonic() when the last request ended
         self._delay: dict[str, float] = {}  # the longest delay a fetcher asked for the host
         self._held: dict[str, float] = {}  # no request before this time.monotonic()
@@ -102,6 +107,19 @@ class HostGate:
         finally:
             self._last[host] = time.monotonic()
             lock.release()
+
+    def robots(self, origin: str, load: Callable[[str], Protego | None]) -> Protego | None:
+        """The rules another fetcher read lately, else ``load(origin)``; fetchers that ask at
+        once wait for one read. A host that could not say is asked again by the next one."""
+        with self._guard:
+            lock = self._robots_locks.setdefault(origin, threading.Lock())
+        with lock:
+            read_at, rules = self._robots.get(origin, (0.0, None))
+            if rules is None or time.monotonic() - read_at > self.robots_ttl:
+                rules = load(origin)
+                if rules is not None:
+                    self._robots[origin] = (time.monotonic(), rules)
+            return rules
 
     def hold_off(self, host: str, seconds: float) -> None:
         """Ask ``host`` nothing for ``seconds`` from now (or longer, if it was held off longer)."""
@@ -186,7 +204,7 @@ class Fetcher:
         """The robots.txt rules for the host of ``url``; None while the host cannot say."""
         origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
         if origin not in self._robots:
-            self._robots[origin] = self._load_robots(origin)
+            self._robots[origin] = self.gate.robots(origin, self._load_robots)
         return self._robots[origin]
 
     def _load_robots(self, origin: str) -> Protego | None:
