@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from crawler.article import Article, Official
-from crawler.store import Store
+from crawler.store import DuplicateURL, Store
 
 TEXT_FIELDS = ("id", "url", "title", "published", "source", "section", "author", "body")
 REQUIRED = ("url", "title", "body")
@@ -98,8 +98,8 @@ def import_file(store: Store, path: str | Path, batch: int = 500) -> ImportRepor
 def _save(store: Store, pending: list[tuple[int, Article]], report: ImportReport) -> None:
     with store.transaction():
         for number, article in pending:
-            if store.article_id_for_url(article.url) not in (None, article.id):
-                report.bad.append((number, f"another article already has the URL {article.url}"))
-                continue
-            report.counts[store.save_article(article)] += 1
+            try:
+                report.counts[store.save_article(article)] += 1
+            except DuplicateURL as error:
+                report.bad.append((number, str(error)))
     pending.clear()

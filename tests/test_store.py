@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from crawler.article import Article, Official
-from crawler.store import StoreError, open_store
+from crawler.store import DuplicateURL, StoreError, open_store
 from crawler.store.migrations import STEPS
 
 BODY = ("Chiều 12/3, Thường trực Tỉnh ủy làm việc với Ban Thường vụ Huyện ủy Đăk Hà về tình hình "
@@ -41,6 +41,16 @@ def test_an_article_is_new_then_unchanged_then_updated_and_keeps_its_record(any_
     assert meta["capture"] == "crawl-1-x.warc.gz:0" and meta["status"] == "live"
     assert any_store.article_id_for_url(first.url) == first.id
     assert any_store.article("missing") is None and any_store.article_meta("missing") is None
+
+
+def test_a_second_id_for_a_stored_url_is_refused_and_the_batch_goes_on(any_store):
+    """An import whose lines give two ids one URL: the second is refused, the rest stored."""
+    with any_store.transaction():
+        any_store.save_article(article(1))
+        with pytest.raises(DuplicateURL, match="already has the URL"):
+            any_store.save_article(Article(**{**article(1).__dict__, "id": "another-id"}))
+        assert any_store.save_article(article(2)) == "new"
+    assert any_store.count_articles() == 2 and any_store.article("another-id") is None
 
 
 def test_every_change_gets_the_next_seq_and_the_index_reads_them_in_order(any_store):

@@ -11,11 +11,19 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from crawler.store.base import JOB_STALE_AFTER, Store, StoreError, content_hash, now, stamp
+from crawler.store.base import (
+    JOB_STALE_AFTER,
+    DuplicateURL,
+    Store,
+    StoreError,
+    content_hash,
+    now,
+    stamp,
+)
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
-__all__ = ["JOB_STALE_AFTER", "Store", "StoreError", "content_hash", "database_errors",
+__all__ = ["JOB_STALE_AFTER", "DuplicateURL", "Store", "StoreError", "content_hash", "database_errors",
            "is_postgres", "now", "open_store", "stamp"]
 
 

@@ -33,6 +33,10 @@ class StoreError(Exception):
     """The store cannot be opened or used; the message is one sentence for a person."""
 
 
+class DuplicateURL(StoreError):
+    """Another article (another id) already has this URL."""
+
+
 def now() -> str:
     return stamp(datetime.now(timezone.utc))
 
@@ -140,7 +144,8 @@ class Store(ABC):
     # -- articles ---------------------------------------------------------------------------
 
     def save_article(self, article: Article, capture: str | None = None) -> str:
-        """Insert or update by id; returns ``new``, ``updated`` or ``unchanged``.
+        """Insert or update by id; returns ``new``, ``updated`` or ``unchanged``. Raises
+        :class:`DuplicateURL`, and leaves the transaction usable, if another id has the URL.
 
         Call inside :meth:`transaction` together with the URL state, so that a page is either
         fully recorded or not at all.
@@ -160,11 +165,14 @@ class Store(ABC):
         values["officials"] = json.dumps(values["officials"], ensure_ascii=False)
         params = [values[k] for k in ARTICLE_COLUMNS.split(", ")]
         if row is None:
-            self._execute(
+            cursor = self._execute(
                 f"INSERT INTO articles ({ARTICLE_COLUMNS}, content_hash, capture, first_seen,"
-                " last_seen, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " last_seen, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (url) DO NOTHING",
                 [*params, digest, capture, stamp, stamp, self._next_seq()],
             )
+            if cursor.rowcount == 0:
+                raise DuplicateURL(f"another article already has the URL {article.url}")
             return "new"
         assignments = ", ".join(f"{k} = ?" for k in ARTICLE_COLUMNS.split(", ")[1:])
         self._execute(
