@@ -234,14 +234,22 @@ INSERT INTO articles VALUES ('a1', 'https://b.vn/1', 'Tiêu đề', 'Nội dung'
 """
 
 
-def test_a_sqlite_store_from_before_migrations_is_adopted_with_its_seqs(tmp_path):
+@pytest.mark.parametrize("had_new_columns", [False, True])
+def test_a_sqlite_store_from_before_migrations_is_adopted_with_its_seqs(tmp_path, had_new_columns):
+    """Stores of the first release, and of the one that added date_source and source_name
+    before the schema had versions, open with their articles and go on counting seqs."""
     with sqlite3.connect(tmp_path / "store.sqlite") as db:
         db.executescript(OLD_SCHEMA)
+        if had_new_columns:
+            db.execute("ALTER TABLE articles ADD COLUMN date_source TEXT NOT NULL DEFAULT 'url'")
+            db.execute("ALTER TABLE articles ADD COLUMN source_name TEXT NOT NULL DEFAULT ''")
     with open_store(None, tmp_path) as store:
-        assert store.article("a1").title == "Tiêu đề"
+        old = store.article("a1")
+        assert (old.title, old.date_source) == ("Tiêu đề", "url" if had_new_columns else "")
         with store.transaction():
             store.save_article(article(1))
         assert [seq for seq, _, _ in store.changes_since(0)] == [7, 8]
+        assert store.article(article(1).id) == article(1)
 
 
 def test_an_unreachable_postgres_store_is_one_sentence(tmp_path):

@@ -25,7 +25,9 @@ from pathlib import Path
 from crawler.article import Article
 from crawler.store import migrations
 
-ARTICLE_COLUMNS = "id, url, title, body, published, source, section, author, officials"
+ARTICLE_COLUMNS = (
+    "id, url, title, body, published, date_source, source, source_name, section, author, officials"
+)
 JOB_STALE_AFTER = 60  # seconds without a heartbeat after which a running job's process is gone
 
 
@@ -101,10 +103,14 @@ class Store(ABC):
         """Whether the table exists (before migrations can tell)."""
 
     @abstractmethod
+    def _has_column(self, table: str, column: str) -> bool:
+        """Whether the table has the column (a step that adds it may find it there)."""
+
+    @abstractmethod
     def _lock_schema(self) -> None:
         """Inside a transaction: keep other processes from migrating at the same time."""
 
-    def _pending(self) -> list[tuple[int, str]]:
+    def _pending(self) -> list[tuple[int, migrations.Step]]:
         versions = self._all("SELECT version FROM schema_migrations")
         try:
             return migrations.pending({row["version"] for row in versions})
@@ -120,7 +126,7 @@ class Store(ABC):
             self._lock_schema()
             self._execute(migrations.TABLE)
             for version, step in self._pending():
-                for statement in migrations.statements(step, self.dialect):
+                for statement in migrations.statements(step, self.dialect, self._has_column):
                     self._execute(statement)
                 self._execute(
                     "INSERT INTO schema_migrations (version, applied) VALUES (?, ?)",
@@ -167,7 +173,7 @@ class Store(ABC):
         if row is None:
             cursor = self._execute(
                 f"INSERT INTO articles ({ARTICLE_COLUMNS}, content_hash, capture, first_seen,"
-                " last_seen, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " last_seen, seq) VALUES (" + ", ".join(["?"] * (len(params) + 5)) + ")"
                 " ON CONFLICT (url) DO NOTHING",
                 [*params, digest, capture, stamp, stamp, self._next_seq()],
             )

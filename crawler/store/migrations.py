@@ -2,7 +2,9 @@
 
 A step is SQL in the common dialect, with a few words that differ put in braces: ``{id}`` (an
 auto-numbered key), ``{int}`` (a 64-bit integer) and ``{queue_order}`` (SQLite numbers a
-frontier row by its ``rowid``; PostgreSQL gets a column of that name). The table
+frontier row by its ``rowid``; PostgreSQL gets a column of that name); or columns to add, as
+``{table: {column: definition}}``, each added only where it is missing (a store made between
+releases may have it already). The table
 ``schema_migrations`` records the steps applied; a store opened by a newer vnsearch gains the
 missing steps in one transaction, and one opened by an older vnsearch is refused.
 
@@ -19,7 +21,9 @@ DIALECTS = {
                    "queue_order": "rowid BIGSERIAL,"},
 }
 
-STEPS: list[str] = [
+Step = str | dict[str, dict[str, str]]
+
+STEPS: list[Step] = [
     # 1: articles, URL states, runs, the frontier, jobs, settings and the seq counter
     """
 CREATE TABLE IF NOT EXISTS articles (
@@ -87,6 +91,9 @@ CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value {int} NOT NULL
 INSERT INTO counters (name, value) SELECT 'seq', COALESCE(MAX(seq), 0) FROM articles
     WHERE true ON CONFLICT (name) DO NOTHING
 """,
+    # 2: where an article's date was read, and the site's name as the sites file gives it
+    {"articles": {"date_source": "TEXT NOT NULL DEFAULT ''",
+                  "source_name": "TEXT NOT NULL DEFAULT ''"}},
 ]
 
 TABLE = "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied TEXT NOT NULL)"
@@ -96,13 +103,21 @@ class SchemaTooNew(RuntimeError):
     """The store was written by a newer vnsearch."""
 
 
-def statements(step: str, dialect: str) -> list[str]:
-    """The step's statements in ``dialect``."""
+def statements(step: Step, dialect: str, has_column) -> list[str]:
+    """The step's statements in ``dialect``; ``has_column(table, column)`` tells which of the
+    columns a step adds are there already."""
+    if isinstance(step, dict):
+        return [
+            f"ALTER TABLE {table} ADD COLUMN {column} {definition}"
+            for table, columns in step.items()
+            for column, definition in columns.items()
+            if not has_column(table, column)
+        ]
     text = step.format(**DIALECTS[dialect])
     return [part.strip() for part in text.split(";") if part.strip()]
 
 
-def pending(applied: set[int]) -> list[tuple[int, str]]:
+def pending(applied: set[int]) -> list[tuple[int, Step]]:
     """``(version, step)`` not yet applied; raises if the store knows steps this code does not."""
     newer = {v for v in applied if v > len(STEPS)}
     if newer:

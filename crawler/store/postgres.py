@@ -63,6 +63,12 @@ class PostgresStore(Store):
     def _has_table(self, name: str) -> bool:
         return self._value("SELECT to_regclass(?) IS NOT NULL", (name,))
 
+    def _has_column(self, table: str, column: str) -> bool:
+        return self._one(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()"
+            " AND table_name = ? AND column_name = ?", (table, column),
+        ) is not None
+
     def _lock_schema(self) -> None:
         self._execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", (SCHEMA_LOCK,))
 

@@ -55,6 +55,9 @@ class SQLiteStore(Store):
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
         ) is not None
 
+    def _has_column(self, table: str, column: str) -> bool:
+        return any(row["name"] == column for row in self._all(f"PRAGMA table_info({table})"))
+
     def _lock_schema(self) -> None:
         """Nothing to add: BEGIN IMMEDIATE already keeps every other writer out."""
 
