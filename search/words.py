@@ -11,8 +11,8 @@ units are the most used wins (``học sinh | học`` or ``học | sinh học``).
 * the general word list (``lexicon.txt``: two open word lists, kept where the press uses them,
   most used first; see its header and docs/words.md);
 * when the archive's statistics are given, runs of syllables that the archive writes together
-  far more often than chance (names, places and words the lists lack: ``lấy phiếu``,
-  ``Tân Sơn Nhất``), below every listed word.
+  far more often than chance (words and names the lists lack: ``kỳ họp``, ``lấy phiếu``),
+  joined only where no listed unit covers them.
 
 A syllable typed with marks must be that syllable; one typed bare may be any reading of it, so
 ``uy ban nhan dan`` is ``ủy ban nhân dân`` while ``dân vẫn`` is not ``dân vận``.
@@ -35,6 +35,7 @@ from search.vocabulary import (
     abbreviation_units,
     compatible,
     read_lines,
+    spelling_key,
     syllables_of,
     typed,
 )
@@ -106,14 +107,17 @@ def load_lexicon(ranked: Iterable[Spelling], terms: Iterable[Spelling]) -> Lexic
     for rank, spelling in enumerate(ranked, 1):
         weights.setdefault(spelling, top - math.log(rank + 1))
     units: dict[Spelling, list[tuple[Spelling, float]]] = {}
+    standalone = set()
     for spelling, weight in weights.items():
         if len(spelling) > 1:
-            units.setdefault(_key(spelling), []).append((spelling, weight))
+            units.setdefault(spelling_key(spelling), []).append((spelling, weight))
+        elif spelling:
+            standalone.add(fold(spelling[0]))
     return Lexicon(
         {key: tuple(found) for key, found in units.items()},
         max(map(len, units), default=1),
         top,
-        frozenset(s[0] for s in map(_key, weights) if len(s) == 1),
+        frozenset(standalone),
     )
 
 
@@ -121,7 +125,8 @@ def load_lexicon(ranked: Iterable[Spelling], terms: Iterable[Spelling]) -> Lexic
 def default_lexicon() -> Lexicon:
     terms = [syllables_of(line) for line in read_lines([TERMS_PATH])]
     terms += [tuple(unit) for unit in abbreviation_units()]
-    return load_lexicon((syllables_of(line) for line in read_lines([LEXICON_PATH])), terms)
+    # The word list is written in the exact view already (scripts/words_quality.py).
+    return load_lexicon((tuple(line.split()) for line in read_lines([LEXICON_PATH])), terms)
 
 
 def read_words(
@@ -139,7 +144,7 @@ def read_words(
     """
     lexicon = lexicon or default_lexicon()
     word = typed(syllables)
-    folded = tuple(fold(s) for s in word)
+    folded = spelling_key(word)
     names_known = _name_keys(names if isinstance(names, (frozenset, tuple)) else tuple(names))
 
     def listed(i: int, length: int) -> float | None:
@@ -215,9 +220,5 @@ def _bound(lexicon: Lexicon, word: Spelling, pair: Spelling, stats: WordStats) -
 
 @lru_cache(maxsize=8)
 def _name_keys(names: frozenset[str] | tuple[str, ...]) -> frozenset[Spelling]:
-    keys = (_key(syllables_of(name)) for name in names)
+    keys = (spelling_key(syllables_of(name)) for name in names)
     return frozenset(k for k in keys if len(k) > 1)
-
-
-def _key(spelling: Spelling) -> Spelling:
-    return tuple(fold(s) for s in spelling)
