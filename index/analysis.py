@@ -315,7 +315,7 @@ class TermMemo:
         start = 0
         for stretch in BREAKS.split(nfc(text)):
             terms = list(self._terms(stretch))
-            for pos, (first, second) in enumerate(zip(terms, terms[1:]), start):
+            for pos, (first, second) in enumerate(zip(terms, terms[1:], strict=False), start):
                 if first and second:
                     yield pos, _joined_pair(first, second)
             start += len(terms)

@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-import numpy as np
-
 from index.officials import canonical_name
 from index.writer import current_generation, open_index
 from search import facets, matching, ranking, readings
@@ -24,9 +22,9 @@ from search.columns import ColumnsCache
 from search.filters import FilterError, Filters
 from search.officials import OfficialsDirectory, profile
 from search.readings import IndexWordStats
-from search.vocabulary import expansions
-from search.words import read_words
 from search.snippets import snippet
+from search.vocabulary import expansions
+from search.words import default_lexicon, read_words
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PAGE_SIZE = 100
@@ -71,6 +69,7 @@ class Engine:
         self._postings = matching.PostingsCache()
         self._officials_lock = threading.Lock()
         self._officials: tuple[object, OfficialsDirectory] | None = None
+        default_lexicon()  # read the word lists now, not in every thread of the first requests
 
     # -- the reader ---------------------------------------------------------------------------
 
@@ -150,10 +149,9 @@ class Engine:
     def parse(self, q: str, match: str, searcher, officials: OfficialsDirectory):
         """The query read into words with the archive's own statistics and officials."""
         stats = IndexWordStats(searcher.reader())
-        names = officials.counts
 
         def read(syllables):
-            return read_words(syllables, stats, names)
+            return read_words(syllables, stats, officials.names)
 
         return search_query.parse(q, match, read=read, expand=expansions)
 

@@ -16,9 +16,9 @@ from itertools import chain
 import numpy as np
 from whoosh.util.times import datetime_to_long
 
+from index.analysis import pair_key, reading_key, reading_of, reading_prefix
 from search.columns import Columns
 from search.filters import Filters, date_range, resolve_official
-from index.analysis import pair_key, reading_key, reading_of, reading_prefix
 from search.query import VIEWS, Clause, ParsedQuery, Syllable, expand_prefix
 
 EMPTY = np.zeros(0, dtype=np.int64)
@@ -269,7 +269,7 @@ def word_postings(postings: Postings, view: str, syllables: list[Syllable],
                  else postings.get(f"{view}_f", syllable.folded))
         return _within(found, within)
     field = f"{view}_pairs"
-    slots = [pair_terms(postings, field, a, b) for a, b in zip(syllables, syllables[1:])]
+    slots = [pair_terms(postings, field, a, b) for a, b in zip(syllables, syllables[1:], strict=False)]
     if len(slots) == 1:
         return _within(merged(postings, field, slots[0]), within)
     return _occurrences(run_starts(postings, field, slots, within))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from dataclasses import field as default
 
 from index.analysis import exact_tokens, fold, folded_tokens, nfc, words
@@ -91,8 +91,8 @@ class Clause:
 
 @dataclass
 class ParsedQuery:
-    groups: list[list[Clause]] = field(default_factory=list)  # AND of ORs
-    excluded: list[Clause] = field(default_factory=list)
+    groups: list[list[Clause]] = default(default_factory=list)  # AND of ORs
+    excluded: list[Clause] = default(default_factory=list)
     repaired: bool = False
     match: str = "words"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import product
 
-from index.analysis import reading_of, reading_prefix
+from index.analysis import normalize, reading_of, reading_prefix
 from search.matching import Postings, union, word_postings
 from search.query import VIEWS, Clause, ParsedQuery, Syllable
 
@@ -105,7 +105,7 @@ def describe(postings: Postings, parsed: ParsedQuery) -> list[dict]:
     found = []
     for clause in parsed.clauses():
         listed = readings(postings, clause)
-        if len(listed) > 1 or (listed and listed[0].text != clause.text):
+        if len(listed) > 1 or (listed and listed[0].text != normalize(clause.text)):
             found.append({
                 "word": clause.text,
                 "readings": [{"text": r.text, "count": r.count,

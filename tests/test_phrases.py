@@ -2,8 +2,6 @@
 syllables side by side, with the diacritics typed or any reading of the ones typed bare."""
 
 import random
-import re
-import unicodedata
 
 import pytest
 
@@ -11,10 +9,10 @@ from bench import corpus
 from crawler.article import EXPORT_KEYS, Article
 from crawler.store import Store
 from index import writer
-from index.analysis import fold, place_tone
 from search import matching
 from search.engine import Engine
 from search.query import Syllable
+from tests.wordtruth import Text, articles_holding
 
 
 @pytest.fixture(scope="module")
@@ -28,43 +26,17 @@ def archive(tmp_path_factory):
             for article in articles:
                 store.save_article(article)
         writer.rebuild(store, data_dir, segment_docs=60)
-    return data_dir, {a.id: syllables_of(a.body) for a in articles}
-
-
-JOINING = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000./'’–_-]*")
-
-
-def syllables_of(text: str) -> list[tuple[str, bool]]:
-    """(exact syllable, joined to the one before) of a text, read without the analyzer."""
-    found, end = [], None
-    for match in re.finditer(r"[^\W_]+", unicodedata.normalize("NFC", text)):
-        gap = text[end : match.start()] if end is not None else ","
-        found.append((place_tone(match.group().lower()), JOINING.fullmatch(gap) is not None))
-        end = match.end()
-    return found
+    return data_dir, {a.id: Text(a.body) for a in articles}
 
 
 def brute_force(bodies: dict, word: list[Syllable]) -> set[str]:
-    """Articles where the syllables stand together, as typed (a bare one matches any reading)."""
-    def agrees(syllable, at):
-        return syllable.exact == at if syllable.exact else syllable.folded == fold(at)
-
-    found = set()
-    for article_id, tokens in bodies.items():
-        for p in range(len(tokens) - len(word) + 1):
-            window = tokens[p : p + len(word)]
-            if all(j for _, j in window[1:]) and all(
-                agrees(s, t) for s, (t, _) in zip(word, window, strict=True)
-            ):
-                found.add(article_id)
-                break
-    return found
+    return articles_holding({key: [text] for key, text in bodies.items()}, [word])
 
 
 def words(bodies: dict) -> list[list[Syllable]]:
     """Runs of real syllables, each read bare, as typed and mixed."""
     rng = random.Random(7)
-    texts = [[t for t, _ in tokens] for tokens in bodies.values() if len(tokens) > 5]
+    texts = [[t for t, _ in text.tokens] for text in bodies.values() if len(text.tokens) > 5]
     picked = []
     for size in (1, 2, 2, 3, 3, 4):
         for _ in range(10):

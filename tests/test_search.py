@@ -176,7 +176,7 @@ def test_sort_newest_and_oldest_and_pagination(engine):
 
 def test_snippet_marks_folded_matches_and_escapes_page_text(engine):
     hit = run(engine, "kiem tra tien do")["hits"][0]
-    assert "<mark>kiểm</mark> <mark>tra</mark>" in hit["snippet"]
+    assert "<mark>kiểm tra</mark> <mark>tiến độ</mark>" in hit["snippet"]
     assert "<script>" not in hit["snippet"] and "&lt;script&gt;" in hit["snippet"]
     assert "body" not in hit
 
