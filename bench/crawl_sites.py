@@ -6,7 +6,8 @@ a real HTTP server on 127.0.0.1 whose robots.txt asks ``Crawl-delay: 1``, with a
 links its articles; the article text comes from :mod:`bench.corpus`. The crawls are the real
 ``vnsearch schedule --once`` in a child process; the servers log each request's arrival, so the
 gaps every host saw are measured on the server side. The PostgreSQL parts start a throwaway
-cluster (:mod:`bench.pgcluster`).
+cluster (:mod:`bench.pgcluster`). The CPU profile needs py-spy (``pip install py-spy``, a
+measuring tool, not a dependency of vnsearch); without it that part is left out.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from bench.corpus import generate, write_jsonl
 from crawler.store import open_store
 
 VNSEARCH = [sys.executable, "-c", "from cli.main import main; main()"]
+PY_SPY = Path(sys.executable).with_name("py-spy")
 
 
 class BenchSite:
@@ -160,7 +162,7 @@ def profile_run(sites: list[BenchSite], config: Path, workers: int, root: Path) 
         site.log.clear()
     data_dir = Path(tempfile.mkdtemp(dir=root, prefix="profile-"))
     raw = root / "profile.txt"
-    command = [str(Path(sys.executable).with_name("py-spy")), "record", "--format", "raw",
+    command = [str(PY_SPY), "record", "--format", "raw",
                "--rate", "200", "--threads", "--output", str(raw), "--nonblocking", "--",
                *VNSEARCH, "schedule", "--config", str(config), "--once", "--no-index",
                "--workers", str(workers), "--data-dir", str(data_dir), "--log-level", "warning"]
@@ -306,7 +308,10 @@ def main(argv: list[str] | None = None) -> int:
             for workers in map(int, options.workers.split(",")):
                 result["runs"].append(workers_run(sites, config, workers, root))
                 print(json.dumps(result["runs"][-1]), file=sys.stderr)
-            if options.profile_workers:
+            if options.profile_workers and not PY_SPY.exists():
+                print(f"no {PY_SPY}: the CPU profile is left out (pip install py-spy)",
+                      file=sys.stderr)
+            elif options.profile_workers:
                 result["cpu_profile"] = profile_run(sites, config, options.profile_workers, root)
                 result["cpu_profile_workers"] = options.profile_workers
             if options.shared_workers:
