@@ -279,7 +279,7 @@ def bench_command(data_dir, articles, seed, per_type, as_json, corpus_file, save
 def _rate_limit(ctx, param, value):
     """``off`` disables the limit; anything else must read like ``120/minute``."""
     if value is None or value.lower() == "off":
-        return None
+        return value
     from webui.security import RateLimiter
 
     try:
@@ -308,8 +308,10 @@ def _fewer_malloc_arenas() -> None:
               "(env VNSEARCH_ADMIN_TOKEN, which keeps it out of the process list).")
 @click.option("--cors-origins", default="*", show_default=True,
               help="Origins whose pages may call the API and frame /embed, comma-separated.")
-@click.option("--rate-limit", default="120/minute", show_default=True, callback=_rate_limit,
-              help="Requests per client to the API and feed, e.g. 60/minute; 'off' disables.")
+@click.option("--rate-limit", callback=_rate_limit,
+              help="Requests per client to the API and feed, e.g. 60/minute; 'off' disables. "
+              "Default: 120/minute when --host is a public address, off on loopback. Requests "
+              "from loopback (127.0.0.0/8, ::1) are never limited.")
 @click.option("--trusted-proxies", default=0, show_default=True, type=click.IntRange(0, 10),
               help="Reverse proxies in front whose X-Forwarded-* headers are believed.")
 @click.option("--production", is_flag=True,
@@ -317,16 +319,26 @@ def _fewer_malloc_arenas() -> None:
 @data_dir_option
 def serve_command(data_dir, host, port, workers, admin_token, cors_origins, rate_limit,
                   trusted_proxies, production):
-    """Serve the web interface, the JSON API, exports and feeds (read-only)."""
+    """Serve the web interface, the JSON API, exports and feeds (read-only).
+
+    On 127.0.0.1 (the default) nothing is rate-limited: scripts and notebooks may page through
+    results as fast as they like. On a public --host each client gets 120 requests a minute to
+    the API and the feed unless --rate-limit says otherwise; requests from loopback never count.
+    """
     from webui import create_app  # Flask is loaded only by the command that needs it
+    from webui.security import listens_on_loopback, serve_rate_limit
 
     _fewer_malloc_arenas()
+    limit = serve_rate_limit(rate_limit, host)
+    if limit and listens_on_loopback(host) and not trusted_proxies:
+        click.echo("--rate-limit limits no one here: every request to a loopback address comes "
+                   "from loopback; behind a proxy, add --trusted-proxies", err=True)
 
     app = create_app({
         "DATA_DIR": data_dir,
         "ADMIN_TOKEN": admin_token or None,
         "CORS_ORIGINS": cors_origins,
-        "RATE_LIMIT": rate_limit,
+        "RATE_LIMIT": limit,
         "TRUSTED_PROXIES": trusted_proxies,
     })
     if production:
@@ -341,6 +353,8 @@ def serve_command(data_dir, host, port, workers, admin_token, cors_origins, rate
         address, run = (server.host, server.server_port), server.serve_forever
         click.echo("development server: use --production for anything public", err=True)
     click.echo(f"vnsearch: serving {data_dir} on http://{address[0]}:{address[1]}/")
+    click.echo(f"rate limit: {limit} per client on /api/ and /feed.atom, loopback exempt"
+               if limit else "rate limit: off", err=True)
     run()
 
 

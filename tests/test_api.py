@@ -1,4 +1,4 @@
-"""The JSON API, exports, feed, CORS, admin token and rate limit; and the production server
+"""The JSON API, exports, feed, CORS and admin token; and the production server
 under concurrent reads while the index is written."""
 
 import csv
@@ -26,7 +26,6 @@ from tests import webui_fixtures
 from tests.webui_fixtures import ARTICLES, SCRIPT, save_articles
 from webui import create_app
 from webui.openapi import document
-from webui.security import RateLimiter
 
 # The shared fixtures, exposed here so that pytest finds them.
 app, client, data_dir = webui_fixtures.app, webui_fixtures.client, webui_fixtures.data_dir
@@ -228,7 +227,7 @@ def test_exports_and_api_serve_hostile_text_as_data_not_html(client):
     assert "<script" not in snippet and "<img" not in snippet and "<mark>" in snippet
 
 
-# -- CORS, admin, rate limit ----------------------------------------------------------------
+# -- CORS and admin (rate limits: test_rate_limit.py) ---------------------------------------
 
 
 def test_cors_any_origin_without_credentials(client):
@@ -272,36 +271,6 @@ def test_reindex_needs_the_token_and_indexes_new_articles(tmp_path):
     assert ok.status_code == 200 and ok.get_json()["indexed"] == 1
     assert "Access-Control-Allow-Origin" not in ok.headers
     assert client.get("/api/articles/nq25").status_code == 200
-
-
-def test_rate_limit_answers_429_with_retry_after(data_dir):
-    client = create_app({"DATA_DIR": data_dir, "RATE_LIMIT": "3/minute"}).test_client()
-    statuses = [client.get("/api/officials").status_code for _ in range(3)]
-    limited = client.get("/api/search")
-    assert statuses == [200, 200, 200]
-    assert error_of(limited, 429) == "too many requests; slow down"
-    assert 1 <= int(limited.headers["Retry-After"]) <= 60
-    assert client.get("/feed.atom").status_code == 429
-    assert client.get("/search").status_code == 200  # pages are left to the proxy
-    other = client.get("/api/officials", environ_base={"REMOTE_ADDR": "127.0.0.2"})
-    assert other.status_code == 200
-
-
-def test_rate_limiter_windows():
-    limiter = RateLimiter.parse("2 per second")
-    assert [limiter.wait("a", 10.0), limiter.wait("a", 10.1)] == [0, 0]
-    assert limiter.wait("a", 10.5) == pytest.approx(0.5)
-    assert limiter.wait("a", 11.0) == 0
-    with pytest.raises(ValueError):
-        RateLimiter.parse("lots")
-
-
-def test_trusted_proxy_sets_the_client_address(data_dir):
-    app = create_app({"DATA_DIR": data_dir, "RATE_LIMIT": "1/minute", "TRUSTED_PROXIES": 1})
-    client = app.test_client()
-    forwarded = [client.get("/api/officials", headers={"X-Forwarded-For": f"10.0.0.{n}"})
-                 for n in (1, 2)]
-    assert [r.status_code for r in forwarded] == [200, 200]
 
 
 def test_serve_rejects_a_bad_rate_limit(tmp_path):
