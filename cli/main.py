@@ -6,13 +6,14 @@ import contextlib
 import ctypes
 import functools
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
 import click
 
 from cli import terminal
-from crawler import jsonl
+from crawler import disk, jsonl
 from crawler.config import ConfigError, Site, load_sites
 from crawler.crawl import crawl, progress_bar
 from crawler.fetch import Fetcher
@@ -40,7 +41,10 @@ def data_dir_option(command):
     )
     @functools.wraps(command)
     def wrapper(*args, data_dir: Path, **kwargs):
-        data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise click.ClickException(disk.explain(error, data_dir) or str(error)) from None
         return command(*args, data_dir=data_dir, **kwargs)
 
     return wrapper
@@ -53,8 +57,13 @@ def friendly_errors(command):
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except (writer.IndexLockedError, SearchError, ConfigError) as error:
+        except (writer.IndexLockedError, writer.IndexBuildError, SearchError, ConfigError) as error:
             raise click.ClickException(str(error)) from None
+        except (OSError, sqlite3.Error) as error:
+            message = disk.explain(error, kwargs["data_dir"])
+            if message is None:
+                raise
+            raise click.ClickException(message) from None
 
     return wrapper
 
@@ -192,6 +201,11 @@ def search_command(data_dir, query, officials, source, section, date_from, date_
         page_size=limit,
     )
     response = Engine(data_dir).search(request)
+    if not response["total"] and not writer.indexed_count(data_dir):
+        raise click.ClickException(
+            f"{data_dir} holds no indexed article: crawl or import into it first (after "
+            "'crawl --no-index', run 'vnsearch index'), or point --data-dir at your archive"
+        )
     if as_json:
         click.echo(json.dumps(response, ensure_ascii=False, indent=2))
     else:

@@ -15,6 +15,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import repeat
@@ -37,6 +38,10 @@ class IndexLockedError(RuntimeError):
     """Another process holds the index for writing."""
 
 
+class IndexBuildError(RuntimeError):
+    """A rebuild could not finish; the index in use is unchanged."""
+
+
 @dataclass
 class IndexStats:
     indexed: int = 0
@@ -54,6 +59,14 @@ def current_generation(data_dir: str | Path) -> Path | None:
     except FileNotFoundError:
         return None
     return root / name
+
+
+def indexed_count(data_dir: str | Path) -> int:
+    """Documents in the live index, 0 when there is none; creates nothing."""
+    generation = current_generation(data_dir)
+    if generation is None or not whoosh_index.exists_in(generation):
+        return 0
+    return whoosh_index.open_dir(str(generation)).doc_count()
 
 
 def open_index(data_dir: str | Path) -> whoosh_index.Index:
@@ -122,19 +135,31 @@ def rebuild(
     with writer_lock(data_dir, wait):
         previous = current_generation(data_dir)
         generation = _new_generation(data_dir)
-        parts = store.seq_ranges(max(1, min(procs, store.count_articles() // part_min)))
-        if len(parts) == 1:
-            results = [_write_part(store.path, generation, segment_docs, *parts[0])]
-        else:
-            with ProcessPoolExecutor(len(parts), mp_context=get_context("spawn")) as pool:
-                common = repeat(store.path), repeat(generation), repeat(segment_docs)
-                results = list(pool.map(_write_part, *common, *zip(*parts, strict=True)))
-        _commit_segments(generation, [segment for part in results for segment in part.segments])
-        last_seq = max((part.last_seq for part in results), default=0)
-        _write_seq(generation, last_seq)
+        try:
+            parts = store.seq_ranges(max(1, min(procs, store.count_articles() // part_min)))
+            results = _write_parts(store, generation, segment_docs, parts)
+            _commit_segments(generation, [s for part in results for s in part.segments])
+            _write_seq(generation, max((part.last_seq for part in results), default=0))
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)  # a full disk wants its space back
+            raise
         _swap_to(data_dir, generation)
         _remove_old_generations(data_dir, keep={generation.name, getattr(previous, "name", "")})
         return IndexStats(indexed=sum(p.count for p in results), generation=generation.name)
+
+
+def _write_parts(store: Store, generation: Path, segment_docs: int, parts: list) -> list[Part]:
+    if len(parts) == 1:
+        return [_write_part(store.path, generation, segment_docs, *parts[0])]
+    try:
+        with ProcessPoolExecutor(len(parts), mp_context=get_context("spawn")) as pool:
+            common = repeat(store.path), repeat(generation), repeat(segment_docs)
+            return list(pool.map(_write_part, *common, *zip(*parts, strict=True)))
+    except BrokenProcessPool:
+        raise IndexBuildError(
+            "a worker process of the index rebuild died (killed, or out of memory); the index "
+            "in use is unchanged: run the rebuild again"
+        ) from None
 
 
 @dataclass
