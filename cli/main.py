@@ -24,6 +24,7 @@ from crawler.urls import canonicalize
 from index import export, writer
 from search.engine import SORTS, Engine, SearchError, SearchRequest
 from search.filters import Filters
+from search.query import MATCHES
 
 M_ARENA_MAX = -8  # mallopt's parameter number in glibc's malloc.h
 
@@ -185,13 +186,16 @@ def _counts(counter) -> str:
 @click.option("--from", "date_from", help="From this date: YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--to", "date_to", help="Up to this date, inclusive.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--match", type=click.Choice(MATCHES), default="words", show_default=True,
+              help="words: syllables of a word stand together, with the diacritics typed; "
+                   "syllables: every syllable anywhere, diacritics ignored.")
 @click.option("--limit", default=10, show_default=True, help="Hits per page (1-100).")
 @click.option("--page", default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the API's response object.")
 @data_dir_option
 @friendly_errors
 def search_command(data_dir, query, officials, source, section, date_from, date_to, sort,
-                   limit, page, as_json):
+                   match, limit, page, as_json):
     """Search the archive: words, "phrases", OR, -word, prefix*, title: and official:."""
     request = SearchRequest(
         q=query,
@@ -199,6 +203,7 @@ def search_command(data_dir, query, officials, source, section, date_from, date_
         sort=sort,
         page=page,
         page_size=limit,
+        match=match,
     )
     response = Engine(data_dir).search(request)
     if not response["total"] and not writer.indexed_count(data_dir):

@@ -8,6 +8,10 @@ from html import unescape
 import click
 
 _MARK = re.compile(r"<mark>(.*?)</mark>")
+FALLBACKS = {
+    "marks": "No article has the words with the diacritics typed; showing every reading.",
+    "any": "No article has every word; showing articles with any of them.",
+}
 
 
 def _highlight(snippet: str) -> str:
@@ -17,10 +21,15 @@ def _highlight(snippet: str) -> str:
 def render(response: dict) -> str:
     lines = []
     total, page, size = response["total"], response["page"], response["page_size"]
-    if response.get("repaired"):
-        lines.append(f"Searched for: {response['searched']}")
-    if response.get("fallback"):
-        lines.append("No article has every word; showing articles with any of them.")
+    lines.append(f"Searched for: {response['searched']}" + (
+        " (every syllable anywhere)" if response.get("match") == "syllables" else ""))
+    for word in response.get("expanded") or []:
+        lines.append(f"{word['word']}: also {', '.join(word['includes'])}")
+    if response.get("fallback") in FALLBACKS:
+        lines.append(FALLBACKS[response["fallback"]])
+    for word in response.get("readings") or []:
+        listed = " · ".join(f"{r['text']} ({r['count']})" for r in word["readings"])
+        lines.append(f"Readings of {word['word']}: {listed}")
     first = (page - 1) * size + 1
     shown = f"{first}-{first + len(response['hits']) - 1} of " if response["hits"] else ""
     lines.append(f"{shown}{total} article(s)")

@@ -144,8 +144,11 @@ class VietnameseTokenizer(Tokenizer):
                 token.startchar, token.endchar = start_char, start_char + len(text)
             yield token
             return
+        end = None
         for pos, match in enumerate(_TOKEN.finditer(text), start_pos):
             token.text = match.group()
+            token.joined = end is not None and not BREAKS.search(text, end, match.start())
+            end = match.end()
             token.boost = 1.0
             if keeporiginal:
                 token.original = token.text
@@ -177,14 +180,79 @@ class FoldFilter(Filter):
                 yield token
 
 
+class ReadingFilter(Filter):
+    """Keys an exact syllable by its folded form (``đảng`` -> ``dang|đảng``), so that every
+    reading of a syllable typed without diacritics is one prefix range of the lexicon."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = reading_key(token.text)
+            yield token
+
+
+class PairFilter(Filter):
+    """Turns exact syllables into the pairs that stand next to each other, keyed by their folded
+    form (``dân vận`` -> ``dan van|dân vận``) at the first syllable's position.
+
+    Two syllables are a pair only when nothing but spaces, periods, hyphens or slashes stands
+    between them (see :data:`BREAKS`): a word never spans a comma, a bracket or a line."""
+
+    def __call__(self, tokens):
+        previous = None
+        for token in tokens:
+            if previous is not None and token.joined and token.pos == previous[1] + 1:
+                text = token.text
+                token.text, token.pos = pair_key(previous[0], text), previous[1]
+                yield token
+                token.text, token.pos = text, previous[1] + 1
+            previous = (token.text, token.pos)
+
+
+# What ends a word: anything between two syllables but these (spaces, but not line breaks;
+# the period of ``TP. HCM``; the hyphens and slashes of ``25-NQ/TW`` and ``kinh tế - xã hội``).
+BREAKS = re.compile(r"[^\w\u0300-\u036f \t\u00a0\u2000-\u200b\u202f\u205f\u3000.\-/'’–]")
+READING_SEPARATOR = "|"
+
+
+def reading_key(exact: str) -> str:
+    """The exact view's term for one syllable: its folded form, then the syllable."""
+    return f"{fold(exact)}{READING_SEPARATOR}{exact}"
+
+
+def pair_key(first: str, second: str) -> str:
+    """The pair view's term for two exact syllables: the folded pair, then the exact pair."""
+    return f"{fold(first)} {fold(second)}{READING_SEPARATOR}{first} {second}"
+
+
+def reading_prefix(folded: list[str]) -> str:
+    """The lexicon prefix shared by every reading of folded syllables (one or a pair)."""
+    return " ".join(folded) + READING_SEPARATOR
+
+
+def reading_of(key: str) -> str:
+    """The exact syllable or pair of a key made by :func:`reading_key` or :func:`pair_key`."""
+    return key.partition(READING_SEPARATOR)[2]
+
+
 def ExactAnalyzer():
     """Diacritics kept, so ``bầu`` and ``bấu`` stay apart."""
     return VietnameseTokenizer() | LowercaseFilter() | ToneMarkFilter()
 
 
+def ReadingAnalyzer():
+    """The exact view as indexed: exact syllables keyed by their folded form."""
+    return ExactAnalyzer() | ReadingFilter()
+
+
 def FoldedAnalyzer():
     """What a query typed without diacritics meets: ``dang`` for ``Đảng``."""
     return VietnameseTokenizer() | LowercaseFilter() | FoldFilter()
+
+
+def PairAnalyzer():
+    """Adjacent exact syllables, keyed by their folded form: a two-syllable word is one term,
+    and a longer one a run of pairs at consecutive positions."""
+    return ExactAnalyzer() | PairFilter()
 
 
 def exact_tokens(text: str) -> list[str]:
@@ -203,14 +271,16 @@ class TermMemo:
     on whitespace (which never falls inside a token) and remembering what each piece becomes
     makes analysis several times faster. This is sound only because each filter here turns one
     token into one token (or drops it) by its text alone, so :meth:`for_analyzer` accepts no
-    other pipeline.
+    other pipeline, except a last :class:`PairFilter`, whose pairs are formed here from the
+    remembered syllables within each stretch of text that holds no :data:`BREAKS`.
     """
 
-    PURE_FILTERS = (LowercaseFilter, ToneMarkFilter, FoldFilter)
+    PURE_FILTERS = (LowercaseFilter, ToneMarkFilter, FoldFilter, ReadingFilter)
     LIMIT = 500_000  # distinct pieces remembered; numbers and names keep it growing
 
-    def __init__(self, filters):
+    def __init__(self, filters, pairs: bool = False):
         self._filters = filters
+        self._pairs = pairs
         self._pieces: dict[str, tuple[bytes, ...]] = {}
 
     @classmethod
@@ -219,27 +289,40 @@ class TermMemo:
         if not isinstance(analyzer, CompositeAnalyzer):
             return None
         tokenizer, *filters = analyzer.items
+        pairs = bool(filters) and type(filters[-1]) is PairFilter
+        filters = filters[:-1] if pairs else filters
         pure = all(type(f) in cls.PURE_FILTERS for f in filters)
-        return cls(filters) if type(tokenizer) is VietnameseTokenizer and pure else None
+        return cls(filters, pairs) if type(tokenizer) is VietnameseTokenizer and pure else None
 
     def positions(self, text: str) -> dict[bytes, list[int]]:
         """Each term of ``text`` (UTF-8, as Whoosh stores terms) with the positions the
         analyzer gives its occurrences; a dropped token keeps its position unused."""
         found: dict[bytes, list[int]] = defaultdict(list)
-        for pos, term in enumerate(self._terms(text)):
+        for pos, term in self._postings(text):
             found[term].append(pos)
-        found.pop(b"", None)
         return found
 
     def frequencies(self, text: str) -> Counter[bytes]:
         """Each term of ``text`` with its number of occurrences."""
-        found = Counter(self._terms(text))
-        found.pop(b"", None)
-        return found
+        return Counter(term for _, term in self._postings(text))
+
+    def _postings(self, text: str) -> Iterator[tuple[int, bytes]]:
+        if self._pairs:
+            return self._pair_postings(text)
+        return ((pos, term) for pos, term in enumerate(self._terms(nfc(text))) if term)
+
+    def _pair_postings(self, text: str) -> Iterator[tuple[int, bytes]]:
+        start = 0
+        for stretch in BREAKS.split(nfc(text)):
+            terms = list(self._terms(stretch))
+            for pos, (first, second) in enumerate(zip(terms, terms[1:], strict=False), start):
+                if first and second:
+                    yield pos, _joined_pair(first, second)
+            start += len(terms)
 
     def _terms(self, text: str) -> Iterator[bytes]:
         """The term of each token in order, ``b""`` for a token the filters drop."""
-        pieces = nfc(text).split()
+        pieces = text.split()
         known = self._pieces
         unseen = set(pieces).difference(known)
         if len(known) + len(unseen) > self.LIMIT:
@@ -256,3 +339,8 @@ class TermMemo:
         for step in self._filters:
             stream = step(stream)
         return next((t.text.encode("utf-8") for t in stream), b"")
+
+
+@lru_cache(maxsize=1 << 18)
+def _joined_pair(first: bytes, second: bytes) -> bytes:
+    return pair_key(first.decode("utf-8"), second.decode("utf-8")).encode("utf-8")

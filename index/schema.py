@@ -1,11 +1,14 @@
 """The Whoosh schema of an article.
 
-Title and body are indexed twice: the *exact* view keeps diacritics (so ``bầu`` and ``bấu`` stay
-apart and the word the user typed ranks first), the *folded* view meets queries typed without
-them. Phrases are matched in the folded views, which keep positions; the exact body view keeps
-only frequencies, since positions there would double the cost of indexing a body for no match
-the folded view cannot find. Facet fields are sortable columns, so counts come from column data instead of stored
-fields.
+Title and body are indexed three times. The *exact* view keeps diacritics, so ``Đảng`` never
+counts ``đang``; its terms are keyed by their folded form (``dang|đảng``), so the readings of a
+syllable typed without diacritics are one prefix range of the lexicon. The *folded* view meets
+a syllable typed without them in one posting list. The *pair* view holds every two syllables
+that stand together, exact and keyed the same way (``dan van|dân vận``), with positions: a
+two-syllable word is one posting list, a longer word a run of pairs at consecutive positions,
+and a word typed without diacritics is the prefix range of its folded pairs. Only the pair
+view keeps positions: every phrase is a run of pairs. Facet fields are sortable columns, so
+counts come from column data instead of stored fields.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from datetime import datetime
 from whoosh import fields
 
 from crawler.article import Article
-from index.analysis import ExactAnalyzer, FoldedAnalyzer
+from index.analysis import FoldedAnalyzer, PairAnalyzer, ReadingAnalyzer
 from index.formats import PackedPositions
 from index.officials import merge, name_key
 
@@ -32,14 +35,16 @@ def positional(analyzer, **options) -> fields.TEXT:
 
 
 def build_schema() -> fields.Schema:
-    exact, folded = ExactAnalyzer(), FoldedAnalyzer()
+    exact, folded, pairs = ReadingAnalyzer(), FoldedAnalyzer(), PairAnalyzer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         url=fields.STORED(),
-        title=positional(exact, stored=True),
-        title_f=positional(folded),
+        title=fields.TEXT(analyzer=exact, stored=True, phrase=False),
+        title_f=fields.TEXT(analyzer=folded, phrase=False),
+        title_pairs=positional(pairs),
         body=fields.TEXT(analyzer=exact, stored=True, phrase=False),
-        body_f=positional(folded),
+        body_f=fields.TEXT(analyzer=folded, phrase=False),
+        body_pairs=positional(pairs),
         published=fields.DATETIME(stored=True, sortable=True),
         year=fields.ID(stored=True, sortable=True),
         month=fields.ID(sortable=True),
@@ -72,8 +77,10 @@ def document(article: Article, status: str = "live") -> dict:
         "url": article.url,
         "title": article.title,
         "title_f": article.title,
+        "title_pairs": article.title,
         "body": article.body,
         "body_f": article.body,
+        "body_pairs": article.body,
         "source": article.source or "",
         "section": article.section or "",
         "author": article.author or "",

@@ -13,17 +13,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-import numpy as np
-
 from index.officials import canonical_name
 from index.writer import current_generation, open_index
-from search import facets, matching, ranking
+from search import facets, matching, ranking, readings
 from search import filters as search_filters
 from search import query as search_query
 from search.columns import ColumnsCache
 from search.filters import FilterError, Filters
 from search.officials import OfficialsDirectory, profile
+from search.readings import IndexWordStats
 from search.snippets import snippet
+from search.vocabulary import expansions
+from search.words import default_lexicon, read_words
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PAGE_SIZE = 100
@@ -43,8 +44,11 @@ class SearchRequest:
     page: int = 1
     page_size: int = 10
     top_officials: int = 20
+    match: str = "words"
 
     def validate(self) -> None:
+        if self.match not in search_query.MATCHES:
+            raise SearchError(f"match must be one of {', '.join(search_query.MATCHES)}")
         if self.sort not in SORTS:
             raise SearchError(f"sort must be one of {', '.join(SORTS)}")
         if not 1 <= self.page_size <= MAX_PAGE_SIZE:
@@ -65,6 +69,7 @@ class Engine:
         self._postings = matching.PostingsCache()
         self._officials_lock = threading.Lock()
         self._officials: tuple[object, OfficialsDirectory] | None = None
+        default_lexicon()  # read the word lists now, not in every thread of the first requests
 
     # -- the reader ---------------------------------------------------------------------------
 
@@ -100,15 +105,15 @@ class Engine:
     def search(self, request: SearchRequest) -> dict:
         request.validate()
         searcher = self.searcher()
-        parsed = search_query.parse(request.q)
         officials = self.officials_directory(searcher)
+        parsed = self.parse(request.q, request.match, searcher, officials)
         columns = self._columns.get(searcher.reader(), self._key(searcher))
         postings = matching.Postings(searcher, columns, self._postings, self._key(searcher))
         try:
             allowed = matching.filter_docs(postings, request.filters, officials.by_key)
         except FilterError as error:
             raise SearchError(str(error)) from None
-        docs, fallback = self._match(postings, parsed, allowed)
+        parsed, docs, fallback = self._match(postings, parsed, allowed)
         sort = request.sort if not parsed.empty else (
             "newest" if request.sort == "relevance" else request.sort
         )
@@ -118,13 +123,17 @@ class Engine:
         else:
             ordered = facets.by_date(columns, docs, wanted, newest=sort == "newest")
             page = [(docnum, None) for docnum in ordered[wanted - request.page_size :]]
-        terms = search_query.highlight_terms(parsed)
+        terms = search_query.highlight_words(parsed)
         prefixes = tuple(search_query.prefixes(parsed))
         return {
             "query": request.q,
+            "match": parsed.match,
             "searched": parsed.searched,
             "repaired": parsed.repaired,
             "fallback": fallback,
+            "readings": readings.describe(postings, parsed),
+            "expanded": [{"word": c.text, "includes": [" ".join(e) for e in c.expansions]}
+                         for c in parsed.clauses() if c.expansions],
             "total": len(docs),
             "page": request.page,
             "page_size": request.page_size,
@@ -137,18 +146,34 @@ class Engine:
             ),
         }
 
+    def parse(self, q: str, match: str, searcher, officials: OfficialsDirectory):
+        """The query read into words with the archive's own statistics and officials."""
+        stats = IndexWordStats(searcher.reader())
+
+        def read(syllables):
+            return read_words(syllables, stats, officials.names)
+
+        return search_query.parse(q, match, read=read, expand=expansions)
+
     @staticmethod
-    def _match(postings, parsed, allowed) -> tuple[np.ndarray, str | None]:
-        """Matching docnums and the fallback used: every word first, any word if none has all."""
+    def _match(postings, parsed, allowed):
+        """The query that matched, its docnums and the fallback used: the words as typed first,
+        then without their diacritics (a slip in the marks), then any word if none has all."""
         if parsed.empty:
-            return (allowed if allowed is not None else matching.live_docs(postings.columns)), None
-        for any_group, fallback in ((False, None), (True, "any")):
-            docs = matching.query_docs(postings, parsed, any_group)
+            docs = allowed if allowed is not None else matching.live_docs(postings.columns)
+            return parsed, docs, None
+        tries = [(parsed, False, None)]
+        if parsed.marked:
+            tries.append((parsed.without_marks(), False, "marks"))
+        if len(parsed.groups) > 1:
+            tries.append((parsed, True, "any"))
+        for candidate, any_group, fallback in tries:
+            docs = matching.query_docs(postings, candidate, any_group)
             if allowed is not None:
                 docs = matching.intersection([docs, allowed])
-            if len(docs) or len(parsed.groups) < 2:
-                return docs, fallback
-        return docs, fallback
+            if len(docs):
+                return candidate, docs, fallback
+        return parsed, docs, None
 
     def _hit(self, fields: dict, score, terms, prefixes) -> dict:
         hit = _article(fields)

@@ -16,11 +16,13 @@ from itertools import chain
 import numpy as np
 from whoosh.util.times import datetime_to_long
 
+from index.analysis import pair_key, reading_key, reading_of, reading_prefix
 from search.columns import Columns
 from search.filters import Filters, date_range, resolve_official
-from search.query import FIELD_VIEWS, Clause, ParsedQuery, expand_prefix
+from search.query import VIEWS, Clause, ParsedQuery, Syllable, expand_prefix
 
 EMPTY = np.zeros(0, dtype=np.int64)
+EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
 
 
 class PostingsCache:
@@ -236,40 +238,109 @@ def intersection(arrays) -> np.ndarray:
 
 
 def clause_docs(postings: Postings, clause: Clause) -> np.ndarray:
-    fields = [folded for _, folded in FIELD_VIEWS[clause.field]]
-    if clause.kind == "word" and clause.field != "official":
-        return union(postings.docs(f, clause.folded[0]) for f in fields)
+    views = VIEWS[clause.field]
+    if clause.field == "official":
+        return official_docs(postings, clause.folded)
     if clause.kind == "prefix":
         reader = postings.searcher.reader()
-        return union(postings.docs(f, term)
-                     for f in fields for term in expand_prefix(reader, f, clause.folded[0]))
-    return union(phrase_docs(postings, f, clause.folded) for f in fields)
+        return union(postings.docs(f"{v}_f", term) for v in views
+                     for term in expand_prefix(reader, f"{v}_f", clause.folded[0]))
+    return union(word_postings(postings, v, spelling)[0]
+                 for v in views for spelling in clause.alternatives())
 
 
-def phrase_docs(postings: Postings, fieldname: str, tokens: list[str],
-                within: np.ndarray | None = None) -> np.ndarray:
-    """Documents (among ``within``, if given) where the words stand in this order.
+def official_docs(postings: Postings, tokens: list[str]) -> np.ndarray:
+    """Articles naming an official whose folded name holds these syllables in this order."""
+    if len(tokens) == 1:
+        return postings.docs("officials_f", tokens[0])
+    return _documents(run_starts(postings, "officials_f", [[t] for t in tokens]))
 
-    Each occurrence of a word is one integer, ``document << 32 | position``; shifted back by
-    the word's place in the phrase, the occurrences that line up are equal, so a phrase is an
-    intersection of sorted arrays, rarest word first."""
-    if len(tokens) > 1 and within is None:
-        for token in tokens:
-            postings.read_with_positions(fieldname, token)
-    candidates = intersection(
-        [postings.docs(fieldname, t) for t in tokens] + ([within] if within is not None else [])
-    )
-    if len(tokens) == 1 or not len(candidates):
-        return candidates
+
+def word_postings(postings: Postings, view: str, syllables: list[Syllable],
+                  within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(documents, occurrences) of a word in one view (``title`` or ``body``): its syllables
+    next to each other, each with the diacritics typed, or any reading where none were.
+
+    One syllable is one posting list of the exact or the folded view; two are the pairs of
+    the pair view that read as typed; more are runs of such pairs at consecutive positions."""
+    if len(syllables) == 1:
+        (syllable,) = syllables
+        found = (postings.get(view, reading_key(syllable.exact)) if syllable.exact
+                 else postings.get(f"{view}_f", syllable.folded))
+        return _within(found, within)
+    field = f"{view}_pairs"
+    slots = [pair_terms(postings, field, a, b) for a, b in zip(syllables, syllables[1:], strict=False)]
+    if len(slots) == 1:
+        return _within(merged(postings, field, slots[0]), within)
+    return _occurrences(run_starts(postings, field, slots, within))
+
+
+def pair_terms(postings: Postings, field: str, first: Syllable, second: Syllable) -> list[str]:
+    """The pair view's terms for two syllables: one when both carry their diacritics, else
+    every reading in the archive that agrees with the diacritics typed."""
+    if first.exact and second.exact:
+        return [pair_key(first.exact, second.exact)]
+    terms = []
+    prefix = reading_prefix([first.folded, second.folded])
+    for term in postings.searcher.reader().expand_prefix(field, prefix):
+        text = term.decode("utf-8") if isinstance(term, bytes) else term
+        one, _, two = reading_of(text).partition(" ")
+        if first.exact in (None, one) and second.exact in (None, two):
+            terms.append(text)
+    return terms
+
+
+def merged(postings: Postings, field: str, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(documents, summed frequencies) of any of ``terms``."""
+    found = [p for p in (postings.get(field, t) for t in terms) if len(p[0])]
+    if len(found) < 2:
+        return found[0] if found else (EMPTY, EMPTY_WEIGHTS)
+    docs, inverse = np.unique(np.concatenate([p[0] for p in found]), return_inverse=True)
+    weights = np.concatenate([p[1] for p in found])
+    return docs, np.bincount(inverse, weights=weights).astype(np.float32)
+
+
+def run_starts(postings: Postings, field: str, slots: list[list[str]],
+               within: np.ndarray | None = None) -> np.ndarray:
+    """Where a run of slots stands, as sorted ``document << 32 | position`` keys of its
+    first slot; each slot holds the terms any of which may stand at its place.
+
+    Each occurrence of a term is one integer; shifted back by its slot's place in the run,
+    the occurrences that line up are equal, so a run is an intersection of sorted arrays,
+    rarest slot first."""
+    if within is None:
+        for term in {t for terms in slots for t in terms}:
+            postings.read_with_positions(field, term)
+    docs = [merged(postings, field, terms)[0] for terms in slots]
+    candidates = intersection(docs + ([within] if within is not None else []))
+    if not len(candidates):
+        return EMPTY
     starts = None
-    for place, token in sorted(enumerate(tokens), key=lambda w: len(postings.docs(fieldname, w[1]))):
+    for place in sorted(range(len(slots)), key=lambda i: len(docs[i])):
         alive = candidates if starts is None else _documents(starts)
-        keys = postings.positions(fieldname, token, alive)
+        keys = _slot_keys(postings, field, slots[place], alive)
         keys = keys[(keys & 0xFFFFFFFF) >= place] - place
         starts = keys if starts is None else _common(starts, keys)
         if not len(starts):
             return EMPTY
-    return _common(_documents(starts), candidates)
+    return starts[np.isin(starts >> 32, candidates)]
+
+
+def _slot_keys(postings: Postings, field: str, terms: list[str], alive: np.ndarray):
+    keys = [postings.positions(field, t, _common(alive, postings.docs(field, t))) for t in terms]
+    return keys[0] if len(keys) == 1 else np.sort(np.concatenate(keys))
+
+
+def _occurrences(starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    docs, counts = np.unique(starts >> 32, return_counts=True)
+    return docs, counts.astype(np.float32)
+
+
+def _within(found, within):
+    if within is None:
+        return found
+    keep = np.isin(found[0], within)
+    return found[0][keep], found[1][keep]
 
 
 def _documents(keys: np.ndarray) -> np.ndarray:

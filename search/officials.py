@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from whoosh import query as wq
 
@@ -18,6 +19,11 @@ class OfficialsDirectory:
 
     counts: dict[str, int]
     by_key: dict[str, list[str]]
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        """Every canonical name, as the word reader takes the units it keeps whole."""
+        return frozenset(self.counts)
 
     @classmethod
     def read(cls, reader) -> OfficialsDirectory:

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 from index.analysis import (
     ExactAnalyzer,
     FoldedAnalyzer,
+    PairAnalyzer,
+    ReadingAnalyzer,
     TermMemo,
     exact_tokens,
     fold,
@@ -61,7 +63,11 @@ page_text = st.lists(
 ).map("".join)
 
 
-@pytest.mark.parametrize("analyzer", [ExactAnalyzer, FoldedAnalyzer], ids=["exact", "folded"])
+@pytest.mark.parametrize(
+    "analyzer",
+    [ExactAnalyzer, FoldedAnalyzer, ReadingAnalyzer, PairAnalyzer],
+    ids=["exact", "folded", "reading", "pairs"],
+)
 @given(text=page_text)
 def test_memo_gives_the_analyzers_terms_and_positions(analyzer, text):
     """The writer's memoised analysis must index exactly what the analyzer would."""
@@ -169,3 +175,44 @@ def test_nfd_is_composed_before_tokenizing():
 
 def test_canonical_tone_style_is_traditional():
     assert exact_tokens("hoà thuỷ khoẻ") == ["hòa", "thủy", "khỏe"]
+
+
+def pairs_of(text):
+    return [(t.text, t.pos) for t in PairAnalyzer()(text, positions=True)]
+
+
+def test_pairs_are_adjacent_syllables_keyed_by_their_folded_form():
+    assert pairs_of("Uỷ ban nhân dân") == [
+        ("uy ban|ủy ban", 0), ("ban nhan|ban nhân", 1), ("nhan dan|nhân dân", 2)
+    ]
+
+
+@pytest.mark.parametrize(
+    "problem, text",
+    [
+        ("comma between two words", "người dân, vận động"),
+        ("a line between two paragraphs", "người dân\nVận động"),
+        ("a bracket", "dân (vận"),
+        ("a colon", "dân: vận"),
+        ("a quotation mark", "dân “vận”"),
+    ],
+)
+def test_no_pair_across_a_break(problem, text):
+    assert "dan van|dân vận" not in dict(pairs_of(text)), problem
+
+
+@pytest.mark.parametrize(
+    "problem, text, pair",
+    [
+        ("document number parts", "Nghị quyết 25-NQ/TW", "nq tw|nq tw"),
+        ("a dash between words", "kinh tế - xã hội", "te xa|tế xã"),
+        ("an abbreviation with a period", "TP. HCM", "tp hcm|tp hcm"),
+    ],
+)
+def test_pairs_across_dashes_slashes_and_periods(problem, text, pair):
+    assert pair in dict(pairs_of(text)), problem
+
+
+def test_reading_key_keeps_words_that_fold_together_apart_but_side_by_side():
+    keys = [t.text for t in ReadingAnalyzer()("Đảng đang")]
+    assert keys == ["dang|đảng", "dang|đang"]

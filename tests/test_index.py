@@ -42,7 +42,7 @@ def test_round_trip_finds_document_number_and_canonical_official(store, tmp_path
     article = make_article(1)
     save(store, article)
     assert writer.update(store, tmp_path).indexed == 1
-    assert hits(tmp_path, Phrase("body_f", ["25", "nq", "tw"])) == [article.id]
+    assert hits(tmp_path, Phrase("body_pairs", ["25 nq|25 nq", "nq tw|nq tw"])) == [article.id]
     assert hits(tmp_path, Term("officials", "Nguyễn Văn Hòa")) == [article.id]
 
 

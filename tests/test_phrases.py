@@ -1,4 +1,5 @@
-"""Phrase matching against a brute-force reading of the same articles, over several segments."""
+"""Word matching against a brute-force reading of the same articles, over several segments:
+syllables side by side, with the diacritics typed or any reading of the ones typed bare."""
 
 import random
 
@@ -8,9 +9,10 @@ from bench import corpus
 from crawler.article import EXPORT_KEYS, Article
 from crawler.store import Store
 from index import writer
-from index.analysis import FoldedAnalyzer
 from search import matching
 from search.engine import Engine
+from search.query import Syllable
+from tests.wordtruth import Text, articles_holding
 
 
 @pytest.fixture(scope="module")
@@ -18,39 +20,46 @@ def archive(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("phrases")
     articles = [Article(**{k: a[k] for k in EXPORT_KEYS if k in a}) for a in corpus.generate(160)]
     articles[0].body += " dân vận dân vận dân vận chính quyền"  # a phrase overlapping itself
+    articles[1].body += " người dân, vận động; Dân (vận) hoà thuỷ"  # breaks between syllables
     with Store.in_data_dir(data_dir) as store:
         with store.transaction():
             for article in articles:
                 store.save_article(article)
         writer.rebuild(store, data_dir, segment_docs=60)
-    bodies = {
-        a.id: [(t.pos, t.text) for t in FoldedAnalyzer()(a.body, positions=True)] for a in articles
-    }
-    return data_dir, bodies
+    return data_dir, {a.id: Text(a.body) for a in articles}
 
 
-def brute_force(bodies: dict, phrase: list[str]) -> set[str]:
-    found = set()
-    for article_id, tokens in bodies.items():
-        at = dict(tokens)
-        if any(all(at.get(p + i) == w for i, w in enumerate(phrase)) for p, _ in tokens):
-            found.add(article_id)
-    return found
+def brute_force(bodies: dict, word: list[Syllable]) -> set[str]:
+    return articles_holding({key: [text] for key, text in bodies.items()}, [word])
 
 
-def phrases(bodies: dict) -> list[list[str]]:
+def words(bodies: dict) -> list[list[Syllable]]:
+    """Runs of real syllables, each read bare, as typed and mixed."""
     rng = random.Random(7)
-    texts = [[t for _, t in tokens] for tokens in bodies.values() if len(tokens) > 5]
+    texts = [[t for t, _ in text.tokens] for text in bodies.values() if len(text.tokens) > 5]
     picked = []
-    for size in (2, 3, 3, 4):
-        for _ in range(15):
-            words = rng.choice(texts)
-            start = rng.randrange(len(words) - size)
-            picked.append(words[start : start + size])
-    common = [w for words in texts[:20] for w in words[:30]]
-    picked += [[rng.choice(common) for _ in range(3)] for _ in range(20)]
-    picked += [["dan", "van", "dan", "van"], ["van", "dan", "van", "chinh"], ["dan", "dan"]]
-    return picked
+    for size in (1, 2, 2, 3, 3, 4):
+        for _ in range(10):
+            syllables = rng.choice(texts)
+            start = rng.randrange(len(syllables) - size)
+            picked.append(syllables[start : start + size])
+    common = [w for syllables in texts[:20] for w in syllables[:30]]
+    picked += [[rng.choice(common) for _ in range(3)] for _ in range(10)]
+    picked += [["dân", "vận", "dân", "vận"], ["vận", "dân", "vận", "chính"], ["dân", "dân"],
+               ["dân", "vận"], ["hòa", "thủy"]]
+    read = []
+    for syllables in picked:
+        read.append([Syllable.read(s, marks=False) for s in syllables])
+        read.append([Syllable.read(s) for s in syllables])
+        read.append([Syllable.read(s, marks=bool(i % 2)) for i, s in enumerate(syllables)])
+    return read
+
+
+def postings_of(engine):
+    searcher = engine.searcher()
+    key = engine._key(searcher)
+    columns = engine._columns.get(searcher.reader(), key)
+    return searcher, matching.Postings(searcher, columns, engine._postings, key)
 
 
 @pytest.mark.parametrize("sparse", [0, 16, 10**9], ids=["blocks-read", "chosen", "whole-words"])
@@ -58,20 +67,16 @@ def test_phrases_match_exactly_the_articles_holding_them(archive, sparse, monkey
     """Occurrences read only where the candidates are, or whole words kept: same matches."""
     monkeypatch.setattr(matching, "SPARSE", sparse)
     data_dir, bodies = archive
-    engine = Engine(data_dir)
-    searcher = engine.searcher()
+    searcher, postings = postings_of(Engine(data_dir))
     assert len(searcher.reader().leaf_readers()) == 3
-    key = engine._key(searcher)
-    postings = matching.Postings(
-        searcher, engine._columns.get(searcher.reader(), key), engine._postings, key
-    )
     matched_some = 0
-    for phrase in phrases(bodies):
-        docs = matching.phrase_docs(postings, "body_f", phrase)
+    for word in words(bodies):
+        docs, counts = matching.word_postings(postings, "body", word)
         found = {searcher.stored_fields(int(d))["id"] for d in docs}
-        assert found == brute_force(bodies, phrase), phrase
+        assert found == brute_force(bodies, word), word
+        assert len(counts) == len(docs) and (counts >= 1).all()
         matched_some += bool(found)
-    assert matched_some >= 60
+    assert matched_some >= 150
 
 
 @pytest.mark.parametrize("sparse", [0, 10**9], ids=["blocks-read", "whole-words"])
@@ -86,16 +91,12 @@ def test_phrases_skip_replaced_versions(tmp_path, sparse, monkeypatch):
         writer.rebuild(store, tmp_path)
         store.save_article(Article(**{**first.to_dict(), "body": "Đảng bộ tỉnh"}))
         writer.update(store, tmp_path)
-    engine = Engine(tmp_path)
-    searcher = engine.searcher()
+    searcher, postings = postings_of(Engine(tmp_path))
     assert searcher.reader().has_deletions()
-    key = engine._key(searcher)
-    postings = matching.Postings(
-        searcher, engine._columns.get(searcher.reader(), key), engine._postings, key
-    )
 
-    def found(*words):
-        docs = matching.phrase_docs(postings, "body_f", list(words))
+    def found(*typed):
+        word = [Syllable.read(s) for s in typed]
+        docs = matching.word_postings(postings, "body", word)[0]
         return sorted(searcher.stored_fields(int(d))["id"] for d in docs)
 
     assert found("xay", "dung", "dang") == []

@@ -10,6 +10,7 @@ from index import writer
 from search.engine import Engine, SearchError, SearchRequest
 from search.filters import Filters
 from search.query import parse
+from search.words import read_words
 
 ARTICLES = {
     "danvan": dict(
@@ -67,8 +68,22 @@ def test_accentless_query_finds_accented_text(engine):
     assert ids(run(engine, "nguyen xuan phuc dan van")) == ["danvan"]
 
 
-def test_adjacent_syllables_rank_above_scattered_ones(engine):
-    assert ids(run(engine, "dân vận chính quyền"))[:2] == ["danvan", "scattered"]
+def test_words_need_their_syllables_together(engine):
+    """"dân" in one sentence and "vận" in another is not the word dân vận."""
+    response = run(engine, "dân vận chính quyền")
+    assert ids(response) == ["danvan"]
+    assert response["searched"] == '"dân vận" "chính quyền"' and response["match"] == "words"
+
+
+def test_syllables_anywhere_on_request_with_adjacent_ones_first(engine):
+    response = run(engine, "dân vận chính quyền", match="syllables")
+    assert ids(response)[:2] == ["danvan", "scattered"]
+    assert response["searched"] == "dân vận chính quyền" and response["match"] == "syllables"
+
+
+def test_unknown_match_mode_is_refused(engine):
+    with pytest.raises(SearchError, match="match must be one of"):
+        run(engine, "dân", match="letters")
 
 
 def test_quoted_phrase_requires_adjacency(engine):
@@ -80,10 +95,24 @@ def test_document_number_in_any_spelling(engine, typed):
     assert ids(run(engine, typed)) == ["danvan"]
 
 
-@pytest.mark.parametrize("typed, first", [("Đảng", "dang"), ("đang", "dangdo")])
-def test_word_typed_with_diacritics_ranks_before_folded_collisions(engine, typed, first):
-    result = ids(run(engine, typed))
-    assert result[0] == first and set(result) == {"dang", "dangdo"}
+@pytest.mark.parametrize("typed, only", [("Đảng", "dang"), ("đang", "dangdo"), ("ĐẢNG", "dang")])
+def test_diacritics_typed_are_diacritics_meant(engine, typed, only):
+    assert ids(run(engine, typed)) == [only]
+
+
+def test_a_word_typed_bare_matches_every_reading_and_lists_them(engine):
+    response = run(engine, "dang")
+    assert set(ids(response)) == {"dang", "dangdo"}
+    (word,) = response["readings"]
+    listed = {r["text"]: r["count"] for r in word["readings"]}
+    assert listed == {"đảng": 1, "đang": 1} and word["word"] == "dang"
+    for reading in word["readings"]:
+        assert ids(run(engine, reading["q"])) == ids(run(engine, reading["text"]))
+
+
+def test_a_slip_in_the_marks_falls_back_to_the_bare_reading_and_says_so(engine):
+    response = run(engine, "Nguyển Xuân Phúc")
+    assert ids(response) == ["danvan"] and response["fallback"] == "marks"
 
 
 def test_and_fallback_to_any_word_is_reported(engine):
@@ -110,7 +139,7 @@ def test_field_syntax(engine):
 def test_malformed_syntax_degrades_and_says_what_was_searched(engine, typed):
     response = run(engine, typed)
     assert isinstance(response["total"], int)
-    assert response["searched"] == parse(typed).searched
+    assert response["searched"] == parse(typed, read=read_words).searched
 
 
 def test_official_filter_is_accentless_and_tone_insensitive(engine):
@@ -147,7 +176,7 @@ def test_sort_newest_and_oldest_and_pagination(engine):
 
 def test_snippet_marks_folded_matches_and_escapes_page_text(engine):
     hit = run(engine, "kiem tra tien do")["hits"][0]
-    assert "<mark>kiểm</mark> <mark>tra</mark>" in hit["snippet"]
+    assert "<mark>kiểm tra</mark> <mark>tiến độ</mark>" in hit["snippet"]
     assert "<script>" not in hit["snippet"] and "&lt;script&gt;" in hit["snippet"]
     assert "body" not in hit
 
@@ -204,4 +233,4 @@ def test_matchers_without_block_internals_take_the_public_path(engine, monkeypat
     monkeypatch.setattr(matching, "_BLOCK_API", ("_not_there",))
     fresh = Engine(engine.data_dir)
     assert ids(run(fresh, '"năm dân vận chính quyền"')) == expected == ["danvan"]
-    assert ids(run(fresh, "dân vận chính quyền"))[:2] == ["danvan", "scattered"]
+    assert ids(run(fresh, "dân vận chính quyền", match="syllables"))[:2] == ["danvan", "scattered"]

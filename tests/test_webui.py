@@ -84,7 +84,7 @@ def test_accentless_search_keeps_query_and_highlights(client):
     html = response.get_data(as_text=True)
     page = Page(html)
     assert page.value("q") == "nguyen xuan phuc"
-    assert "<mark>Nguyễn</mark> <mark>Xuân</mark> <mark>Phúc</mark>" in html
+    assert "<mark>Nguyễn Xuân Phúc</mark>" in html
     assert "Tìm thấy <strong>3</strong> bài viết" in html
     assert page.link("Chủ tịch nước Nguyễn Xuân Phúc") == "/articles/phuc-cutri"
     assert "/officials/Nguy%E1%BB%85n%20Xu%C3%A2n%20Ph%C3%BAc" in html
@@ -155,7 +155,7 @@ def test_no_results_suggests_officials_by_name(client):
 
 def test_repaired_query_and_fallback_are_explained(client):
     html = client.get('/search?q="dân+vận').get_data(as_text=True)
-    assert "Đã tìm: <strong>dân vận</strong>" in html
+    assert "Đã tìm theo từ: <strong>&#34;dân vận&#34;</strong>" in html
     html = client.get("/search?q=thủ+tướng+zzzqqq").get_data(as_text=True)
     assert "ít nhất một" in html and "Tìm thấy" in html
 

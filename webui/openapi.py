@@ -7,6 +7,7 @@ cannot go undocumented.
 from __future__ import annotations
 
 from search.engine import MAX_PAGE, MAX_PAGE_SIZE, SORTS
+from search.query import MATCHES
 from webui.params import MAX_QUERY_CHARS
 
 
@@ -44,6 +45,10 @@ CRITERIA = [
     _query("to", "Up to this date: YYYY, YYYY-MM or YYYY-MM-DD (inclusive)."),
     _query("sort", "Order of the hits; an empty query sorts newest first.",
            {"type": "string", "enum": list(SORTS), "default": "relevance"}),
+    _query("match", "words: the syllables of each word stand together, with the diacritics "
+           "typed (a syllable typed bare matches every reading); syllables: every syllable "
+           "anywhere, diacritics ignored.",
+           {"type": "string", "enum": list(MATCHES), "default": "words"}),
 ]
 PAGING = [
     _query("page", "Page number.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE,
@@ -90,8 +95,21 @@ SCHEMAS = {
     "SearchResponse": {
         "type": "object",
         "properties": {
-            "query": STRING, "searched": STRING, "repaired": {"type": "boolean"},
-            "fallback": {"type": ["string", "null"], "enum": ["any", None]},
+            "query": STRING,
+            "match": {"type": "string", "enum": list(MATCHES)},
+            "searched": {"type": "string", "description": "How the query was read: each word of "
+                         "several syllables in quotes."},
+            "repaired": {"type": "boolean"},
+            "fallback": {"type": ["string", "null"], "enum": ["marks", "any", None],
+                         "description": "marks: nothing had the diacritics typed, so every "
+                         "reading was searched; any: nothing had every word."},
+            "readings": {"type": "array", "description": "For each word typed without "
+                         "diacritics, its most frequent readings in the archive.",
+                         "items": _ref("Readings")},
+            "expanded": {"type": "array", "description": "Words whose other spellings "
+                         "(abbreviations, long forms) were searched too.",
+                         "items": {"type": "object", "properties": {
+                             "word": STRING, "includes": {"type": "array", "items": STRING}}}},
             "total": {"type": "integer"}, "page": {"type": "integer"},
             "page_size": {"type": "integer"}, "sort": {"type": "string", "enum": list(SORTS)},
             "hits": {"type": "array", "items": _ref("Hit")},
@@ -101,6 +119,14 @@ SCHEMAS = {
             }},
         },
     },
+    "Readings": {"type": "object", "properties": {
+        "word": STRING,
+        "readings": {"type": "array", "items": {"type": "object", "properties": {
+            "text": STRING,
+            "count": {"type": "integer", "description": "Articles holding this reading."},
+            "q": {"type": "string", "description": "The query again with this reading."},
+        }}},
+    }},
     "OfficialCount": {"type": "object", "properties": {"name": STRING,
                                                        "count": {"type": "integer"}}},
     "Profile": {

@@ -18,6 +18,7 @@ MAX_VALUE_CHARS = 200
 MAX_OFFICIALS = 10
 DEFAULT_SORT = "relevance"
 DEFAULT_PAGE_SIZE = 10
+DEFAULT_MATCH = "words"
 
 
 def integer(args, name: str, default: int) -> int:
@@ -49,6 +50,7 @@ class SearchState:
     sort: str = DEFAULT_SORT
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
+    match: str = DEFAULT_MATCH
 
     @classmethod
     def from_args(cls, args) -> SearchState:
@@ -67,6 +69,7 @@ class SearchState:
             sort=text(args, "sort") or DEFAULT_SORT,
             page=integer(args, "page", 1),
             page_size=integer(args, "page_size", DEFAULT_PAGE_SIZE),
+            match=text(args, "match") or DEFAULT_MATCH,
         )
 
     def request(self, **changes) -> SearchRequest:
@@ -78,7 +81,7 @@ class SearchState:
             self.date_to or None,
         )
         values = dict(q=self.q, filters=filters, sort=self.sort, page=self.page,
-                      page_size=self.page_size)
+                      page_size=self.page_size, match=self.match)
         return SearchRequest(**{**values, **changes})
 
     @property
@@ -99,6 +102,8 @@ class SearchState:
             pairs.append(("page", str(self.page)))
         if self.page_size != DEFAULT_PAGE_SIZE:
             pairs.append(("page_size", str(self.page_size)))
+        if self.match != DEFAULT_MATCH:
+            pairs.append(("match", self.match))
         return pairs
 
     def query_string(self) -> str:
