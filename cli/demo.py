@@ -26,8 +26,10 @@ def prepare(data_dir: Path, echo) -> tuple[Path, object]:
     try:
         with Store.in_data_dir(demo_dir) as store:
             for name, url in archive.sites.items():
-                echo(f"crawling {archive.truth['sites'][name]['title']} at {url}")
-                summary = crawl(store, demo_dir, site=Site(name=name, start_urls=[url], delay=0))
+                title = archive.truth["sites"][name]["title"]
+                echo(f"crawling {title} at {url}")
+                site = Site(name=name, title=title, start_urls=[url], delay=0)
+                summary = crawl(store, demo_dir, site=site)
                 echo(f"  {summary.pages} pages, {summary.new} articles")
             stats = writer.update(store, demo_dir)
             echo(f"indexed {stats.indexed} articles")

@@ -170,6 +170,10 @@ def summary_line(summary) -> str:
         f"{summary.pages} page(s) fetched; articles {summary.new} new, {summary.updated} "
         f"updated, {summary.unchanged} unchanged, {summary.not_modified} not modified"
     )
+    if summary.undated:
+        line += f"; {summary.undated} of them undated"
+    dropped = _counts(summary.dropped)
+    line += f"; not articles: {dropped}" if dropped else ""
     errors = _counts(summary.errors)
     return f"{line}; errors: {errors}" if errors else f"{line}; no errors"
 

@@ -39,7 +39,7 @@ def index_after_job(data_dir: Path):
     return after_job
 
 
-COLUMNS = ("SITE", "LAST RUN", "OUTCOME", "NEW", "NEXT RUN")
+COLUMNS = ("SITE", "LAST RUN", "OUTCOME", "NEW", "UNDATED", "DROPPED", "NEXT RUN")
 
 
 def jobs_table(jobs: list[dict]) -> str:
@@ -53,13 +53,21 @@ def jobs_table(jobs: list[dict]) -> str:
 
 
 def _row(job: dict) -> tuple[str, ...]:
-    """The last run's outcome and new articles; a running job shows who runs it instead."""
-    outcome, new = job["outcome"] or "never run", str(job["counts"].get("new", ""))
+    """The last run's outcome, its new and undated articles and the pages it found were no
+    articles; a running job shows who runs it instead."""
+    counts = job["counts"]
+    outcome = job["outcome"] or "never run"
+    figures = [
+        str(counts.get("new", "")),
+        str(counts.get("undated", "")),
+        str(sum(counts["dropped"].values())) if "dropped" in counts else "",
+    ]
     if job["running"]:
-        outcome, new = f"running on {job['owner']}", ""
+        outcome, figures = f"running on {job['owner']}", ["", "", ""]
     elif job["failures"]:
         outcome += f" ({job['failures']} failure(s) in a row)"
-    return (job["site"], _local(job["last_run_started"]), outcome, new, _local(job["next_run"]))
+    return (job["site"], _local(job["last_run_started"]), outcome, *figures,
+            _local(job["next_run"]))
 
 
 def _local(stamp: str | None) -> str:

@@ -34,10 +34,11 @@ def render(response: dict) -> str:
     shown = f"{first}-{first + len(response['hits']) - 1} of " if response["hits"] else ""
     lines.append(f"{shown}{total} article(s)")
     for hit in response["hits"]:
-        date = (hit["published"] or "")[:10]
+        date = (hit["published"] or "no date")[:10]
+        source = hit.get("source_name") or hit["source"]
         lines.append("")
         lines.append(click.style(hit["title"], bold=True))
-        lines.append(" · ".join(filter(None, [date, hit["source"], hit["section"]])))
+        lines.append(" · ".join(filter(None, [date, source, hit["section"]])))
         names = ", ".join(o["name"] for o in hit["officials"])
         if names:
             lines.append(f"Officials: {names}")
@@ -47,7 +48,13 @@ def render(response: dict) -> str:
     for facet in ("year", "source", "section", "officials"):
         values = response["facets"].get(facet) or []
         if values:
-            counts = ", ".join(f"{v['value']} ({v['count']})" for v in values[:8])
+            counts = ", ".join(f"{_label(v)} ({v['count']})" for v in values[:8])
             lines.append("")
             lines.append(f"{facet}: {counts}")
     return "\n".join(lines)
+
+
+def _label(value: dict) -> str:
+    """A facet value; a source by its name, with the key that ``--source`` takes."""
+    name = value.get("name")
+    return f"{name} [{value['value']}]" if name and name != value["value"] else value["value"]

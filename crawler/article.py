@@ -19,8 +19,10 @@ class Article:
     url: str
     title: str
     body: str
-    published: str | None = None  # ISO 8601 with the +07:00 offset
-    source: str = ""
+    published: str | None = None  # ISO 8601 with the +07:00 offset; None when no date is known
+    date_source: str = ""  # where the date was read: page, meta, json-ld or url ("" if none)
+    source: str = ""  # the site's key, as filters and the API name it
+    source_name: str = ""  # the site's name as readers know it ("Báo Ngọc Linh")
     section: str = ""
     author: str = ""
     officials: list[Official] = field(default_factory=list)
@@ -40,8 +42,10 @@ class Article:
 
 
 EXPORT_KEYS = (
-    "id", "url", "title", "published", "source", "section", "author", "officials", "body",
+    "id", "url", "title", "published", "date_source", "source", "source_name", "section",
+    "author", "officials", "body",
 )
+DATE_SOURCES = ("page", "meta", "json-ld", "url")
 
 
 def article_id(url: str) -> str:

@@ -6,6 +6,7 @@ points at the file and the key, so loading checks every value it reads.
 The file holds one table per site::
 
     [sites.baotinh]
+    name = "Báo Ngọc Linh"   # shown to readers; the table's key stays the source's id
     start_urls = ["https://baotinh.example.vn/"]
     sitemaps = ["https://baotinh.example.vn/sitemap.xml"]
     deny = ["/lich/"]
@@ -46,6 +47,7 @@ class Site:
     delay: float = 1.0  # seconds between requests to one host, at least
     max_pages: int = 1000  # per run
     schedule: str = ""  # an interval or a cron expression (crawler.schedule); "": not scheduled
+    title: str = ""  # the site's name for readers, the key ``name`` in the sites file
 
     @classmethod
     def for_urls(cls, start_urls: list[str]) -> Site:
@@ -60,7 +62,8 @@ class Site:
 
 URL_KEYS = ("start_urls", "sitemaps", "feeds")
 REGEX_KEYS = ("allow", "deny", "article_urls")
-SITE_KEYS = tuple(f.name for f in fields(Site) if f.name != "name")
+# The sites file calls the readers' name of a site ``name``: the table's key is its id.
+SITE_KEYS = ("name", *(f.name for f in fields(Site) if f.name not in ("name", "title")))
 
 
 def load_sites(path: str | Path) -> dict[str, Site]:
@@ -110,7 +113,7 @@ def _site(name: str, table, where: _Locator) -> Site:
                 )
             )
         try:
-            values[key] = _check(key, value)
+            values["title" if key == "name" else key] = _check(key, value)
         except _Invalid as exc:
             raise ConfigError(where(name, key, f"sites.{name}.{key} {exc}")) from None
     if not any(values.get(key) for key in URL_KEYS):
@@ -147,7 +150,8 @@ def _check(key: str, value):
             raise _Invalid(f"must be a whole number >= 1, not {value!r}")
         return value
     if not isinstance(value, str):
-        raise _Invalid(f'must be a string, like "6h", not {value!r}')
+        example = "Báo Ngọc Linh" if key == "name" else "6h"
+        raise _Invalid(f'must be a string, like "{example}", not {value!r}')
     if key == "schedule":
         try:
             parse_schedule(value)

@@ -22,7 +22,7 @@ from tqdm import tqdm
 from crawler.article import Article
 from crawler.capture import CaptureWriter
 from crawler.config import Site
-from crawler.discover import Links, html_links, is_article, xml_links
+from crawler.discover import Links, html_links, rejection, xml_links
 from crawler.extract import extract
 from crawler.fetch import Fetcher, Response, Stopped
 from crawler.store import Store
@@ -42,7 +42,9 @@ class CrawlSummary:
     unchanged: int = 0
     not_modified: int = 0
     gone: int = 0  # stored articles the site now answers 404 or 410 for
+    undated: int = 0  # articles stored without a date: none on the page nor in its URL
     errors: Counter = field(default_factory=Counter)  # error kind -> pages
+    dropped: Counter = field(default_factory=Counter)  # why a page is no article -> pages
     outcome: str = "running"  # then "complete", "budget" (max_pages reached) or "stopped"
 
     def counts(self) -> dict:
@@ -53,7 +55,9 @@ class CrawlSummary:
             "unchanged": self.unchanged,
             "not_modified": self.not_modified,
             "gone": self.gone,
+            "undated": self.undated,
             "errors": dict(sorted(self.errors.items())),
+            "dropped": dict(sorted(self.dropped.items())),
         }
 
 
@@ -184,21 +188,28 @@ class _Run:
 
     def read(self, response: Response, own_urls: set[str]) -> tuple[Links, Article | None]:
         """Links to queue, and the article if the page is one and is its own canonical page
-        (a print version or a duplicate queues its canonical page instead)."""
-        if response.error or response.kind is None:
+        (a print version or a duplicate queues its canonical page instead). A page that is
+        no article is counted under the reason why."""
+        if response.error or response.kind is None:  # counted as an error, or not modified
             return Links(), None
         if response.kind == "xml":
             return xml_links(response.content), None
         links = html_links(response.text, response.url)
         page = extract(response.text, response.url, self.site.selectors)
-        if not is_article(page, response.url, self.site):
+        reason = rejection(page, response.url, self.site)
+        if reason:
+            self.summary.dropped[reason] += 1
             return links, None
         canonical = self.canonical(page.canonical, response.url)
         if canonical not in own_urls:
+            self.summary.dropped["duplicate"] += 1
             links.pages.append(canonical)
             return links, None
-        source = self.site.name if self.named else urlsplit(canonical).netloc
-        return links, replace(page, canonical=canonical).to_article(source)
+        if self.named:
+            source, name = self.site.name, self.site.title
+        else:
+            source, name = urlsplit(canonical).netloc, ""
+        return links, replace(page, canonical=canonical).to_article(source, name)
 
     def canonical(self, declared: str, url: str) -> str:
         """The page's ``rel=canonical`` if it stays on the site, else its own canonical URL."""
@@ -235,6 +246,7 @@ class _Run:
         if article is not None:
             outcome = self.store.save_article(article, capture)
             setattr(self.summary, outcome, getattr(self.summary, outcome) + 1)
+            self.summary.undated += article.published is None
             article_id = article.id
         for each in dict.fromkeys([url, final]):
             self.store.record_url(

@@ -2,7 +2,10 @@
 
 Sites print dates day-first in a handful of shapes (``Thứ Tư, 10/01/2018 - 13:17``,
 ``Cập nhật: 08:30 ngày 15/05/2019``, ``15 Tháng 5, 2019 lúc 19:35``, ``ngày 15 tháng 5 năm 2019``),
-and some also state the date in metadata (Open Graph, microdata, ``<time>``, JSON-LD).
+and some also state the date in metadata (Open Graph, microdata, ``<time>``, JSON-LD). Many put
+it in the URL as well (``/2022/12/24/``, ``-20221224…``, a 17-digit id
+``-20221224192522724.htm``, ``?ngay=24/12/2022``): saved copies of their pages often print no
+date at all, so the URL is the last place to look.
 Vietnam keeps UTC+7 all year, with no daylight saving, so a fixed offset is exact and needs no
 time-zone database. A date printed without a time comes back at local midnight, so every value
 has the same shape and sorts as text.
@@ -14,6 +17,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
@@ -47,6 +51,17 @@ _META_KEYS = {
     "dc.date.issued",
     "dcterms.created",
 }
+# /2022/12/24/, /2022-12-24/, _2022_12_24 in a path: year first, one separator throughout.
+_URL_YMD = re.compile(r"(?<![\d])(?P<y>(?:19|20)\d{2})(?P<sep>[/_-])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?!\d)")
+# -20221224.html, -20221224192522724.htm: a run of exactly 8, 14 or 17 digits (date, time,
+# milliseconds) after a separator; other digit runs are article ids.
+_URL_STAMP = re.compile(
+    r"(?<=[-_/.])(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})"
+    r"(?:(?P<H>\d{2})(?P<M>\d{2})(?P<S>\d{2})(?:\d{3})?)?(?!\d)"
+)
+_URL_DATE_PARAMS = frozenset({"ngay", "date", "ngaydang", "ngay_dang", "publishdate", "pubdate"})
+EARLIEST_URL_YEAR = 1990  # before any Vietnamese news site; older-looking digits are ids
+
 _ARTICLE_TYPES = {"newsarticle", "article", "reportagenews", "blogposting", "analysisnewsarticle"}
 
 
@@ -66,23 +81,64 @@ def parse_published(text: str | None) -> str | None:
 
 def published_from_metadata(soup: BeautifulSoup) -> str | None:
     """The date a page states for machines: JSON-LD, meta tags, microdata, ``<time>``."""
-    for value in _metadata_values(soup):
+    found = dated_metadata(soup)
+    return found[0] if found else None
+
+
+def dated_metadata(soup: BeautifulSoup) -> tuple[str, str] | None:
+    """``(date, where)``: the date a page states for machines and where it stood, ``json-ld``
+    or ``meta`` (meta tags, microdata, ``<time>``)."""
+    for where, value in _metadata_values(soup):
         found = _from_text(value)
         if found:
-            return found
+            return found, where
     return None
 
 
-def _metadata_values(soup: BeautifulSoup) -> Iterator[str]:
+def _metadata_values(soup: BeautifulSoup) -> Iterator[tuple[str, str]]:
     for script in soup.find_all("script", type="application/ld+json"):
-        yield from _json_ld_dates(script.string or "")
+        yield from (("json-ld", value) for value in _json_ld_dates(script.string or ""))
     for tag in soup.find_all(["meta", "span", "div", "time", "abbr"]):
         key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").lower()
         if key in _META_KEYS:
-            yield tag.get("content") or tag.get("datetime") or tag.get_text(" ")
+            yield "meta", tag.get("content") or tag.get("datetime") or tag.get_text(" ")
     for tag in soup.find_all("time", datetime=True):
         if not tag.find_parent(["a", "li"]):  # one in a list or a link dates another article
-            yield tag["datetime"]
+            yield "meta", tag["datetime"]
+
+
+def published_from_url(url: str, now: datetime | None = None) -> str | None:
+    """The publication date a URL carries, or None; never a date after ``now``.
+
+    The path is read for ``/2022/12/24/``, ``/2022-12-24/`` and digit runs after a separator
+    (``-20221224``, ``-20221224192522724``: date, time and milliseconds); the query for a date
+    parameter (``?ngay=24/12/2022``, ``?date=2022-12-24``). The host is never read: ports and
+    numeric hosts are not dates.
+    """
+    try:
+        parts = urlsplit(url or "")
+    except ValueError:
+        return None
+    latest = (now or datetime.now(VIETNAM)).astimezone(VIETNAM) + timedelta(days=1)
+    path = unquote(parts.path)
+    found = [_url_match(m) for m in _URL_YMD.finditer(path)]
+    found += [_url_match(m) for m in _URL_STAMP.finditer(path)]
+    for name, value in parse_qsl(parts.query):
+        if name.lower() in _URL_DATE_PARAMS:
+            found.append(_from_text(value))
+    for value in found:
+        if value and int(value[:4]) >= EARLIEST_URL_YEAR and datetime.fromisoformat(value) <= latest:
+            return value
+    return None
+
+
+def _url_match(match: re.Match) -> str | None:
+    parts = match.groupdict()
+    hour, minute, second = (parts.get(k) for k in ("H", "M", "S"))
+    stamp = _build(parts["y"], parts["m"], parts["d"], hour, minute, second)
+    if stamp is None and hour is not None:  # a stamp whose time is not one may still be a date
+        stamp = _build(parts["y"], parts["m"], parts["d"], None, None, None)
+    return _format(stamp)
 
 
 def _json_ld_dates(script: str) -> Iterator[str]:

@@ -135,11 +135,21 @@ def _atom_links(root) -> list[str]:
 
 
 def is_article(page, url: str, site: Site) -> bool:
-    """Stored as an article: the extractor says so, and the URL is not a listing or utility
-    page nor, when the site lists article URL patterns, outside them."""
-    if page is None or not page.is_article:
-        return False
+    return not rejection(page, url, site)
+
+
+def rejection(page, url: str, site: Site) -> str:
+    """Why the page at ``url`` is not stored as an article ("" when it is one): what the
+    extractor found (``no_text``, ``no_title``, ``no_body``, ``listing``, ``no_date``), a
+    listing or utility URL (``listing_url``), or a URL outside the site's article patterns
+    (``not_article_url``)."""
+    if page is None:
+        return "no_text"
+    if not page.is_article:
+        return page.rejected or "not_article"
     path = urlsplit(url).path
     if path == "/" or NOT_ARTICLES.search(path):
-        return False
-    return not site.article_urls or any(re.search(p, url) for p in site.article_urls)
+        return "listing_url"
+    if site.article_urls and not any(re.search(p, url) for p in site.article_urls):
+        return "not_article_url"
+    return ""

@@ -25,11 +25,12 @@ from bs4.element import PreformattedString
 
 from crawler.article import Article, Official
 from crawler.charset import decode
-from crawler.dates import parse_published, published_from_metadata
+from crawler.dates import dated_metadata, parse_published, published_from_url
 from crawler.officials import find_officials, fold
 
 MIN_WORDS = 80
 MIN_PARAGRAPHS = 3
+UNDATED_MIN_WORDS = 150  # an article with no date anywhere must at least read like one
 
 # fmt: off
 _BLOCK_TAGS = frozenset([
@@ -121,6 +122,11 @@ _SITE_WORDS = re.compile(
     r"đài phát thanh|website|portal)\b",
     re.IGNORECASE,
 )
+_ARTICLE_SCHEMA = re.compile(r"schema\.org/(?:News|Reportage|Analysis)?Article$|BlogPosting$")
+_ARTICLE_TYPE = re.compile(r'"@type"\s*:\s*\[?\s*"(?:News|Reportage|Analysis)?Article"')
+# The last part of an article's URL: a slug of four or more words, or one ending in an id
+# (``...-1047.html``, ``a18790.html``, ``post695421.html``), or an ``id`` parameter.
+_ARTICLE_SLUG = re.compile(r"(?:[^/\W_]+[-_]){3,}[^/\W_]+|\D\d{3,}(?:\.html?|\.aspx?)?$")
 _HOME = frozenset(fold(w) for w in ("trang chủ", "trang nhất", "trang chính", "home"))
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -136,14 +142,19 @@ class Extracted:
     canonical: str = ""
     is_article: bool = False
     officials: list[Official] = field(default_factory=list)
+    date_source: str = ""  # where the date stood: page, meta, json-ld or url
+    rejected: str = ""  # why the page is not an article: no_title, no_body, listing, no_date
+    site_name: str = ""  # the name the page gives its site (og:site_name, <title> suffix)
 
-    def to_article(self, source: str) -> Article:
+    def to_article(self, source: str, source_name: str = "") -> Article:
         return Article(
             url=self.canonical,
             title=self.title,
             body=self.body,
             published=self.published,
+            date_source=self.date_source,
             source=source,
+            source_name=source_name or self.site_name,
             section=self.section,
             author=self.author,
             officials=self.officials,
@@ -219,14 +230,9 @@ class _Page:
         ]
         author, bylines = self._author(body)
         paragraphs = [b.text for b in body if id(b) not in bylines]
-        published = self._published(start)
+        published, date_source = self._published(start) or (None, "")
         text = "\n\n".join(paragraphs)
-        is_article = bool(
-            self.title
-            and published
-            and not self._is_listing(container, paragraphs)
-            and (len(text.split()) >= MIN_WORDS or len(paragraphs) >= MIN_PARAGRAPHS)
-        )
+        rejected = self._rejected(container, paragraphs, published)
         return Extracted(
             title=self.title,
             published=published,
@@ -234,8 +240,45 @@ class _Page:
             author=author,
             section=self._section(),
             canonical=self._canonical(),
-            is_article=is_article,
+            is_article=not rejected,
             officials=find_officials(f"{self.title}\n\n{text}"),
+            date_source=date_source,
+            rejected=rejected,
+            site_name=self._site_name(),
+        )
+
+    def _rejected(self, container: Tag | None, paragraphs: list[str], published) -> str:
+        """Why the page is not an article, or "" when it is one.
+
+        A page with no date anywhere is still an article when it plainly reads as one: a
+        single headline over a long text, and the page or its URL says it is an article.
+        """
+        words = sum(len(p.split()) for p in paragraphs)
+        if not self.title:
+            return "no_title"
+        if self._is_listing(container, paragraphs):
+            return "listing"
+        if words < MIN_WORDS and len(paragraphs) < MIN_PARAGRAPHS:
+            return "no_body"
+        if published or (words >= UNDATED_MIN_WORDS and self._reads_as_article()):
+            return ""
+        return "no_date"
+
+    def _reads_as_article(self) -> bool:
+        """One headline, and an article type in the metadata or an article-shaped URL."""
+        headlines = [h for h in self.soup.find_all("h1") if not _in_boilerplate(h)]
+        if self.title_tag is None or len(headlines) > 1:
+            return False
+        return self._typed_article() or _article_shaped(self.url)
+
+    def _typed_article(self) -> bool:
+        if self._meta("og:type").lower() == "article":
+            return True
+        if self.soup.find(attrs={"itemtype": _ARTICLE_SCHEMA}):
+            return True
+        return any(
+            _ARTICLE_TYPE.search(script.string or "")
+            for script in self.soup.find_all("script", type="application/ld+json")
         )
 
     # -- title ----------------------------------------------------------------------------
@@ -394,17 +437,33 @@ class _Page:
         if container is not None and container.parent is not None and _has_twin(container):
             container = container.parent
         inside = self._inside(container, -1)
-        teasers = sum(1 for b in inside if b.link_density > 0.8 and b.words >= 5)
+        teasers = sum(1 for b in inside if _is_headline_link(b))
         dated = sum(1 for b in inside if b.link_density < 0.5 and _date_line(b.text))
-        return (teasers >= 2 and teasers >= len(paragraphs)) or dated >= 3
+        return (teasers >= 2 and teasers >= len(paragraphs)) or dated >= 3 or self._teasers()
+
+    def _teasers(self) -> bool:
+        """Mostly teasers, wherever the text voted: headlines that link away, each with its
+        summary under it, hold at least half the words after the page's heading. A topic page
+        or a listing at an article-shaped URL is told apart from an article this way."""
+        blocks = self.blocks[self._title_index() + 1 :]
+        count = words = 0
+        for i, block in enumerate(blocks):
+            if not _is_headline_link(block):
+                continue
+            count, words = count + 1, words + block.words
+            if i + 1 < len(blocks) and _is_summary(blocks[i + 1], block):
+                words += blocks[i + 1].words
+        return count >= 3 and 2 * words >= sum(b.words for b in blocks)
 
     # -- other fields ---------------------------------------------------------------------
 
-    def _published(self, start: int) -> str | None:
+    def _published(self, start: int) -> tuple[str, str] | None:
+        """``(date, where)``: the page's own date and where it stood (``page``, ``meta``,
+        ``json-ld``, ``url``); the URL is read last, when the page states none."""
         chosen = self._selected("date")
         if chosen and (found := parse_published(clean(chosen.get_text(" ")))):
-            return found
-        found = published_from_metadata(self.soup)
+            return found, "page"
+        found = dated_metadata(self.soup)
         if found:
             return found
         # The printed date sits right after the title, or just above it in the same box; the
@@ -414,7 +473,23 @@ class _Page:
         if start >= 0:
             box = next(iter(list(self.blocks[start].tag.parents)[1:2]), None)
             before = [b for b in before if box is not None and _within(b.tag, box)]
-        return next((d for b in after + before if (d := _date_line(b.text))), None)
+        printed = next((d for b in after + before if (d := _date_line(b.text))), None)
+        if printed:
+            return printed, "page"
+        found = published_from_url(self.url) or published_from_url(self._canonical())
+        return (found, "url") if found else None
+
+    def _site_name(self) -> str:
+        """The site's name as the page gives it: ``og:site_name``, else the part of the
+        ``<title>`` that names the site (``Title - Báo Ngọc Linh``)."""
+        named = self._meta("og:site_name")
+        if named:
+            return named
+        raw = clean(self.soup.title.get_text(" ")) if self.soup.title else ""
+        title = _strip_site(raw, "", urlparse(self.url).hostname or "")
+        if title == raw:
+            return ""
+        return clean(raw.replace(title, "", 1)).strip(" -|–—»:")
 
     def _author(self, body: list[_Block]) -> tuple[str, set[int]]:
         """The byline, and the blocks of the body that hold it."""
@@ -566,6 +641,27 @@ def _strip_site(title: str, site_name: str, host: str) -> str:
 def _date_line(text: str) -> str | None:
     """The date of a short line that prints one (``Thứ Tư, 10/01/2018 - 13:17 | Lượt xem: 9``)."""
     return parse_published(text) if len(text.split()) <= 12 else None
+
+
+def _is_headline_link(block: _Block) -> bool:
+    return block.link_density > 0.8 and block.words >= 5
+
+
+def _is_summary(block: _Block, headline: _Block) -> bool:
+    """The sapo under a teaser's headline: plain text, a sentence or a few, in the same item."""
+    return (
+        block.link_density < 0.3
+        and 8 <= block.words <= 120
+        and headline.tag.parent is not None
+        and _within(block.tag, headline.tag.parent)
+    )
+
+
+def _article_shaped(url: str) -> bool:
+    parts = urlparse(url)
+    last = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    query = dict(p.split("=", 1) for p in parts.query.split("&") if "=" in p)
+    return bool(_ARTICLE_SLUG.search(last)) or query.get("id", "").isdigit()
 
 
 def _byline_name(text: str) -> str:

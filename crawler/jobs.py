@@ -305,8 +305,9 @@ def _describe(result: JobResult) -> str:
     if counts:
         text += (
             f": {counts.get('pages', 0)} page(s), {counts.get('new', 0)} new, "
-            f"{counts.get('updated', 0)} updated, {counts.get('gone', 0)} gone, "
-            f"{sum(counts.get('errors', {}).values())} error(s)"
+            f"{counts.get('updated', 0)} updated, {counts.get('undated', 0)} undated, "
+            f"{counts.get('gone', 0)} gone, {sum(counts.get('dropped', {}).values())} not "
+            f"article(s), {sum(counts.get('errors', {}).values())} error(s)"
         )
     if result.error:
         text += f"; {result.error} (failure {result.failures} in a row)"

@@ -15,10 +15,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from crawler.article import Article, Official
+from crawler.article import DATE_SOURCES, Article, Official
 from crawler.store import Store
 
-TEXT_FIELDS = ("id", "url", "title", "published", "source", "section", "author", "body")
+TEXT_FIELDS = (
+    "id", "url", "title", "published", "date_source", "source", "source_name", "section",
+    "author", "body",
+)
 REQUIRED = ("url", "title", "body")
 
 
@@ -57,6 +60,8 @@ def parse_line(line: str) -> Article:
             datetime.fromisoformat(values["published"])
         except ValueError:
             raise BadLine("'published' is not an ISO 8601 date") from None
+    if values["date_source"] and values["date_source"] not in DATE_SOURCES:
+        raise BadLine("'date_source' must be one of " + ", ".join(DATE_SOURCES))
     values["officials"] = _officials(data.get("officials") or [])
     return Article(**values)
 

@@ -35,7 +35,8 @@ def reextract(store: Store, data_dir: str | Path, sites: dict[str, Site] | None 
         if page is None or not page.title or not page.body:
             counts["not_article"] += 1
             continue
-        article = replace(page.to_article(stored.source), url=stored.url, id=stored.id)
+        name = (site.title if site else "") or stored.source_name
+        article = replace(page.to_article(stored.source, name), url=stored.url, id=stored.id)
         with store.transaction():
             counts[store.save_article(article)] += 1
     return counts

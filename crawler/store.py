@@ -24,7 +24,9 @@ CREATE TABLE IF NOT EXISTS articles (
     title TEXT NOT NULL,
     body TEXT NOT NULL,
     published TEXT,
+    date_source TEXT NOT NULL DEFAULT '',
     source TEXT NOT NULL DEFAULT '',
+    source_name TEXT NOT NULL DEFAULT '',
     section TEXT NOT NULL DEFAULT '',
     author TEXT NOT NULL DEFAULT '',
     officials TEXT NOT NULL DEFAULT '[]',
@@ -80,7 +82,16 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 """
 
-ARTICLE_COLUMNS = "id, url, title, body, published, source, section, author, officials"
+ARTICLE_COLUMNS = (
+    "id, url, title, body, published, date_source, source, source_name, section, author, officials"
+)
+# Columns added after the first release: a store made before them gains them when opened.
+ADDED_COLUMNS = {
+    "articles": {
+        "date_source": "TEXT NOT NULL DEFAULT ''",
+        "source_name": "TEXT NOT NULL DEFAULT ''",
+    },
+}
 JOB_STALE_AFTER = 60  # seconds without a heartbeat after which a running job's process is gone
 
 
@@ -109,6 +120,14 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        for table, columns in ADDED_COLUMNS.items():
+            have = {row["name"] for row in self.db.execute(f"PRAGMA table_info({table})")}
+            for name, definition in columns.items():
+                if name not in have:
+                    self.db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {definition}")
 
     @classmethod
     def in_data_dir(cls, data_dir: str | Path) -> Store:
@@ -165,7 +184,7 @@ class Store:
         if row is None:
             self.db.execute(
                 f"INSERT INTO articles ({ARTICLE_COLUMNS}, content_hash, capture, first_seen,"
-                " last_seen, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " last_seen, seq) VALUES (" + ", ".join(["?"] * (len(params) + 5)) + ")",
                 [*params, digest, capture, stamp, stamp, self._next_seq()],
             )
             return "new"

@@ -2,13 +2,15 @@
 
 Pages write the same name with the tone mark on different vowels (``Hòa``/``Hoà``) and in
 different cases; the canonical name is the exact view of each syllable, capitalised, so
-``Nguyễn Văn Hoà`` and ``NGUYỄN VĂN HÒA`` are both ``Nguyễn Văn Hòa``.
+``Nguyễn Văn Hoà`` and ``NGUYỄN VĂN HÒA`` are both ``Nguyễn Văn Hòa``. Positions are words
+too: ``Phó Bí thư Tỉnh uỷ`` and ``Phó bí thư Tỉnh ủy`` share one key, the words the analyzer
+reads in canonical form, and are shown as written.
 """
 
 from __future__ import annotations
 
 from crawler.article import Official
-from index.analysis import fold_text, nfc, place_tone
+from index.analysis import fold_text, nfc, normalize, place_tone, words
 
 
 def _capitalise(syllable: str) -> str:
@@ -29,16 +31,25 @@ def name_key(name: str) -> str:
     return fold_text(name)
 
 
+def position_key(position: str) -> str:
+    """What spellings of one position share: its words, lowercase, tone marks in canonical place
+    (spacing and punctuation aside, so ``Văn hoá , Thể thao`` meets ``Văn hóa, Thể thao``)."""
+    return normalize(" ".join(words(position)))
+
+
 def merge(officials: list[Official]) -> list[Official]:
-    """One entry per canonical name, positions kept in the order first seen."""
+    """One entry per canonical name, each position once in its first spelling, in order seen."""
     merged: dict[str, Official] = {}
+    keys: dict[str, set[str]] = {}
     for official in officials:
         name = canonical_name(official.name)
         if not name:
             continue
         entry = merged.setdefault(name, Official(name=name))
+        seen = keys.setdefault(name, set())
         for position in official.positions:
-            position = nfc(position).strip()
-            if position and position not in entry.positions:
+            position = " ".join(nfc(position).split())
+            if position and position_key(position) not in seen:
+                seen.add(position_key(position))
                 entry.positions.append(position)
     return list(merged.values())

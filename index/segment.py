@@ -14,13 +14,17 @@ from __future__ import annotations
 from array import array
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3PostingsWriter
+from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
 from whoosh.formats import Frequency, Positions
 from whoosh.system import _INT_SIZE, pack_uint
 from whoosh.writing import SegmentWriter
 
 from index.analysis import TermMemo
 
+# A term in fewer documents than this keeps its postings in its term entry, not in a block of
+# the postings file: most pairs of syllables are rare, and a block costs a pickle, a zlib call
+# and a file offset each.
+INLINE_LIMIT = 8
 # The block internals this module fills; a Whoosh without them gets the public, slower path.
 _BLOCK_API = all(hasattr(W3PostingsWriter, name) for name in ("_new_block", "_write_block"))
 
@@ -145,13 +149,38 @@ def _fill_block(writer, docs, weights, values, lengths) -> None:
     writer._maxlength = max(present, default=0)
 
 
+class InliningPostingsWriter(W3PostingsWriter):
+    """W3's postings writer with its inlining working: whoosh3 calls ``set_inline`` on the term
+    info, whose method is ``set_inlined``, so any ``inlinelimit`` above one fails."""
+
+    def finish_postings(self):
+        if self.written() or len(self) >= self._inlinelimit:
+            return super().finish_postings()
+        terminfo, self._terminfo = self._terminfo, None
+        terminfo.add_block(self)
+        terminfo.set_inlined(self._ids, self._weights, self._values)
+        return terminfo
+
+
+class InliningCodec(W3Codec):
+    """The W3 codec, with the postings of rare terms kept in their term entries."""
+
+    def __init__(self):
+        super().__init__(inlinelimit=INLINE_LIMIT)
+
+    def postings_writer(self, dbfile, byteids=False):
+        return InliningPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
+                                      compression=self._compression,
+                                      inlinelimit=self._inlinelimit)
+
+
 class ArraySegmentWriter(SegmentWriter):
     """``ix.writer()`` for vnsearch's schema, with postings kept in a :class:`PostingBuffer`."""
 
     def __init__(self, ix, **kwargs):
         # Plain segment files, not one compound file: a reader of a compound segment copies
         # each of its postings files into memory, once per open searcher.
-        super().__init__(ix, compound=False, **kwargs)
+        super().__init__(ix, compound=False, codec=InliningCodec(), **kwargs)
         self.pool = PostingBuffer()
         self._memos = {name: _memo(field) for name, field in self.schema.items()}
 

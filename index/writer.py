@@ -210,7 +210,9 @@ def _write(ix, changes, generation: Path, batch: int) -> int:
     count, last_seq = 0, None
     writer = ArraySegmentWriter(ix)
     for seq, article, status in changes:
-        writer.update_document(**document(article, status))
+        # an index made before a field was added takes the fields it knows until a rebuild
+        fields = document(article, status)
+        writer.update_document(**{k: v for k, v in fields.items() if k in ix.schema})
         count, last_seq = count + 1, seq
         if count % batch == 0:
             writer.commit()

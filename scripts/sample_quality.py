@@ -1,10 +1,12 @@
 """Crawl the bundled sample archive and score what was stored against its ground truth.
 
 Run: python scripts/sample_quality.py   (prints title and date exact rates, body token F1 mean
-and worst, and official name precision and recall, over every truth article)
+and worst, and official name precision and recall, over every truth article; then where the
+stored dates came from, and the crawl's summary: articles stored, undated, pages dropped by reason)
 """
 
 import tempfile
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,9 +18,14 @@ from crawler.store import Store
 
 
 def crawl_and_score(data_dir: Path) -> dict:
+    summary = Counter()
     with serve_sample() as archive, Store.in_data_dir(data_dir) as store:
         for name, url in archive.sites.items():
-            crawl(store, data_dir, site=Site(name=name, start_urls=[url], delay=0))
+            title = archive.truth["sites"][name]["title"]
+            site = Site(name=name, title=title, start_urls=[url], delay=0)
+            counts = crawl(store, data_dir, site=site).counts()
+            summary.update({"stored": counts["new"], "undated": counts["undated"]})
+            summary.update({f"dropped {reason}": n for reason, n in counts["dropped"].items()})
         stored = {_path(a.url): a.to_dict() for _, a, _ in store.changes_since(0)}
         truth = archive.truth["articles"]
     wanted = {_key(t["site"], t["path"]): t for t in truth}
@@ -28,6 +35,8 @@ def crawl_and_score(data_dir: Path) -> dict:
         "missing": sorted(set(wanted) - set(got)),
         "unexpected": sorted(set(got) - set(wanted)),
         **figures,
+        "date_sources": dict(sorted(Counter(a["date_source"] or "none" for a in got.values()).items())),
+        "crawl": dict(sorted(summary.items())),
     }
 
 

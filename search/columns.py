@@ -15,6 +15,7 @@ import numpy as np
 
 FACET_FIELDS = ("year", "month", "source", "section")
 SCORED_FIELDS = ("title", "title_f", "body", "body_f", "officials_f")
+UNDATED = 2**63  # and above: what a numeric column holds for a document without the value
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Columns:
     official_pairs: tuple[np.ndarray, np.ndarray]  # (document, official index) pairs
     lengths: dict[str, np.ndarray]  # field length per document, for BM25
     average_length: dict[str, float]
+    source_names: dict[str, str]  # source key -> the site's name, from its newest document
 
     @classmethod
     def read(cls, reader) -> Columns:
@@ -46,18 +48,26 @@ class Columns:
             docs.extend(ids)
             officials.extend([index] * len(ids))
         lengths = {f: _lengths(reader, f, size) for f in SCORED_FIELDS}
+        facets = {f: _facet(reader, f, size) for f in FACET_FIELDS}
         return cls(
             size=size,
             live=live,
-            facets={f: _facet(reader, f, size) for f in FACET_FIELDS},
-            published=np.array([v or 0 for v in _raw(reader, "published")] or [0] * size,
-                               dtype=np.int64),
+            facets=facets,
+            published=_dates(reader, size),
             official_names=names,
             official_pairs=(np.array(docs, dtype=np.int64), np.array(officials, dtype=np.int64)),
             lengths=lengths,
             average_length={f: float(a[live].mean()) if live.any() else 1.0
                             for f, a in lengths.items()},
+            source_names=_source_names(reader, facets["source"], live),
         )
+
+
+def _dates(reader, size) -> np.ndarray:
+    """Whoosh's long form of each date; an undated document's column holds the unsigned
+    maximum, which is no date and no int64: 0 stands for it."""
+    raw = _raw(reader, "published") or [0] * size
+    return np.array([v if 0 < v < UNDATED else 0 for v in raw], dtype=np.int64)
 
 
 def _raw(reader, name) -> list:
@@ -71,6 +81,16 @@ def _facet(reader, name, size) -> Facet:
     index = {v.encode("utf-8"): i for i, v in enumerate(values)}
     codes = np.fromiter(map(index.get, raw, repeat(-1)), dtype=np.int64, count=len(raw))
     return Facet(values, codes if len(raw) == size else np.full(size, -1, dtype=np.int64))
+
+
+def _source_names(reader, facet: Facet, live: np.ndarray) -> dict[str, str]:
+    """One stored document a source (the last live one) tells its site's name."""
+    names = {}
+    for code, value in enumerate(facet.values):
+        docs = np.flatnonzero((facet.codes == code) & live)
+        if len(docs):
+            names[value] = reader.stored_fields(int(docs[-1])).get("source_name") or value
+    return names
 
 
 def _lengths(reader, fieldname, size) -> np.ndarray:

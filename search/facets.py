@@ -16,7 +16,7 @@ def count(columns: Columns, docs: np.ndarray, top_officials: int = 20,
     result = {
         "officials": _top(_official_counts(columns, docs), columns.official_names, top_officials),
         "year": _by_value(columns, "year", docs),
-        "source": _top(*_facet_counts(columns, "source", docs)),
+        "source": _named(_top(*_facet_counts(columns, "source", docs)), columns.source_names),
         "section": _top(*_facet_counts(columns, "section", docs)),
     }
     if months:
@@ -49,6 +49,10 @@ def _official_counts(columns: Columns, docs: np.ndarray) -> np.ndarray:
 def _top(counts: np.ndarray, values: list[str], limit: int | None = None) -> list[dict]:
     order = sorted((i for i in np.flatnonzero(counts)), key=lambda i: (-counts[i], values[i]))
     return [{"value": values[i], "count": int(counts[i])} for i in order[:limit]]
+
+
+def _named(items: list[dict], names: dict[str, str]) -> list[dict]:
+    return [{**item, "name": names.get(item["value"]) or item["value"]} for item in items]
 
 
 def _by_value(columns: Columns, name: str, docs: np.ndarray) -> list[dict]:

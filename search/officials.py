@@ -10,7 +10,7 @@ from functools import cached_property
 from whoosh import query as wq
 
 from index.analysis import fold_text
-from index.officials import name_key
+from index.officials import name_key, position_key
 
 
 @dataclass
@@ -49,8 +49,13 @@ class OfficialsDirectory:
 
 
 def profile(searcher, name: str, published_iso) -> dict:
-    """Positions over time (first and last dates), articles per year, co-mentioned officials."""
+    """Positions over time (first and last dates), articles per year, co-mentioned officials.
+
+    Spellings of one position (``Tỉnh ủy``/``Tỉnh uỷ``, any case) are one position, shown in
+    the spelling most articles used.
+    """
     positions: dict[str, list[str]] = {}
+    spellings: dict[str, Counter] = defaultdict(Counter)
     years: Counter = Counter()
     others: Counter = Counter()
     hits = searcher.search(wq.Term("officials", name), limit=None, sortedby="published")
@@ -63,7 +68,9 @@ def profile(searcher, name: str, published_iso) -> dict:
                 others[official["name"]] += 1
                 continue
             for position in official["positions"]:
-                seen = positions.setdefault(position, [date, date])
+                key = position_key(position)
+                spellings[key][" ".join(position.split())] += 1
+                seen = positions.setdefault(key, [date, date])
                 if date:
                     seen[0] = min(filter(None, [seen[0], date]))
                     seen[1] = max(filter(None, [seen[1], date]))
@@ -71,8 +78,8 @@ def profile(searcher, name: str, published_iso) -> dict:
         "name": name,
         "count": len(hits),
         "positions": [
-            {"position": p, "first": first, "last": last}
-            for p, (first, last) in sorted(positions.items(), key=lambda kv: kv[1][0] or "")
+            {"position": spellings[key].most_common(1)[0][0], "first": first, "last": last}
+            for key, (first, last) in sorted(positions.items(), key=lambda kv: kv[1][0] or "")
         ],
         "years": [{"value": y, "count": years[y]} for y in sorted(years)],
         "co_mentioned": [{"name": n, "count": c} for n, c in others.most_common(20)],

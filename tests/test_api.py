@@ -54,6 +54,31 @@ def test_search_returns_exactly_the_engine_object(client, data_dir):
     assert list(response.get_json()) == list(expected)  # key order kept
 
 
+def test_search_says_how_the_query_was_read_and_lists_readings(client):
+    body = client.get("/api/search?q=dan+van+chinh+quyen").get_json()
+    assert body["match"] == "words" and body["searched"] == '"dan van" "chinh quyen"'
+    assert body["total"] == 1 and body["hits"][0]["id"] == "danvan-2018"
+    readings = {w["word"]: w["readings"] for w in body["readings"]}
+    assert readings["dan van"][0]["text"] == "dân vận"
+    rerun = client.get("/api/search", query_string={"q": readings["dan van"][0]["q"]}).get_json()
+    assert rerun["searched"] == '"dân vận" "chinh quyen"' and rerun["total"] == 1
+
+
+def test_syllables_anywhere_on_request(client):
+    words = client.get("/api/search?q=dan+chinh").get_json()
+    syllables = client.get("/api/search?q=dan+chinh&match=syllables").get_json()
+    assert syllables["match"] == "syllables" and syllables["readings"] == []
+    assert words["total"] == 0 and syllables["total"] == 3
+
+
+def test_abbreviations_count_for_their_words_and_the_response_says_so(client):
+    long_form = client.get("/api/search", query_string={"q": "Ủy ban nhân dân"}).get_json()
+    short = client.get("/api/search?q=UBND").get_json()
+    assert {h["id"] for h in long_form["hits"]} == {h["id"] for h in short["hits"]}
+    assert "ubnd-thang5" in {h["id"] for h in long_form["hits"]}
+    assert long_form["expanded"] == [{"word": "Ủy ban nhân dân", "includes": ["ubnd"]}]
+
+
 def test_repeated_official_parameter_narrows(client):
     both = client.get("/api/search?official=Nguyễn Xuân Phúc&official=le tri thanh").get_json()
     assert [h["id"] for h in both["hits"]] == ["phuc-chinhphu"]
@@ -92,6 +117,7 @@ BAD = {
     "/api/export.csv?from=2019-02-30": "date '2019-02-30' does not exist",
     "/api/export.jsonl?sort=best": "sort must be one of relevance, newest, oldest",
     "/feed.atom?page_size=x": "page_size must be an integer",
+    "/api/search?q=dan&match=letters": "match must be one of words, syllables",
 }
 
 
@@ -168,9 +194,10 @@ def test_csv_export_streams_every_match_with_full_records(client):
     rows = list(csv.reader(io.StringIO(text[1:])))
     assert tuple(rows[0]) == EXPORT_KEYS and len(rows) == len(ARTICLES) + 1
     assert rows[1][0] == "phuc-quangnam"
-    assert json.loads(rows[1][7]) == ARTICLES[0]["officials"]
+    column = {key: i for i, key in enumerate(EXPORT_KEYS)}
+    assert json.loads(rows[1][column["officials"]]) == ARTICLES[0]["officials"]
     hostile = next(r for r in rows if r[0] == "xss")
-    assert hostile[6].startswith("'=HYPERLINK")  # a formula would run in a spreadsheet
+    assert hostile[column["author"]].startswith("'=HYPERLINK")  # a formula would run in a spreadsheet
 
 
 def test_export_is_bounded_and_says_so(data_dir):

@@ -72,7 +72,7 @@ def test_search_facet_and_article(tab, base_url):
     tab.keyboard.press("Enter")
     hits = tab.locator("ol.hits > li")
     expect(hits).to_have_count(3)
-    expect(tab.locator(".hit__snippet mark").first).to_have_text("Nguyễn")
+    expect(tab.locator(".hit__snippet mark").first).to_have_text("Nguyễn Xuân Phúc")
     expect(tab.get_by_label("Tìm kiếm", exact=True)).to_have_value("nguyen xuan phuc")
     ARTIFACTS.mkdir(exist_ok=True)
     tab.screenshot(path=str(ARTIFACTS / "results.png"), full_page=True)
@@ -89,6 +89,24 @@ def test_search_facet_and_article(tab, base_url):
     expect(tab.locator("h1")).to_have_text("Nguyễn Xuân Phúc")
     expect(tab.locator("svg.chart rect")).to_have_count(4)
     assert tab.problems == []  # CSP violations show up here as console errors
+
+
+def test_a_reading_and_the_switch_to_syllables(tab, base_url):
+    from playwright.sync_api import expect
+
+    tab.goto(base_url + "/search?q=dan+van+chinh+quyen")
+    expect(tab.locator("#reading")).to_contain_text('Đã tìm theo từ: "dan van" "chinh quyen"')
+    tab.locator(".readings").get_by_role("link", name="dân vận").click()
+    expect(tab.locator("#reading")).to_contain_text('"dân vận" "chinh quyen"')
+    expect(tab.get_by_label("Tìm kiếm", exact=True)).to_have_value('"dân vận" "chinh quyen"')
+    expect(tab.locator("ol.hits > li")).to_have_count(1)
+    tab.get_by_role("link", name="Tìm từng âm tiết riêng lẻ").click()
+    expect(tab.locator("#reading")).to_contain_text("Đã tìm từng âm tiết")
+    assert "match=syllables" in tab.url
+    expect(tab.locator("ol.hits > li")).not_to_have_count(1)
+    tab.get_by_role("link", name="Tìm theo từ").click()
+    assert "match=" not in tab.url
+    assert tab.problems == []
 
 
 def test_keyboard_and_autocomplete(tab, base_url):
@@ -123,7 +141,7 @@ def test_embed_widget_on_another_origin(tab, base_url):
         box.get_by_placeholder("Tìm bài viết").fill("nguyen xuan phuc")
         box.get_by_role("button", name="Tìm kiếm").click()
         expect(box.locator("li")).to_have_count(3)
-        expect(box.locator("mark").first).to_have_text("Nguyễn")
+        expect(box.locator("mark").first).to_have_text("Nguyễn Xuân Phúc")
         assert tab.evaluate("document.querySelector('#box').shadowRoot !== null")
         assert tab.evaluate("document.querySelectorAll('#box li, mark').length") == 0
         link = box.locator("li a").first

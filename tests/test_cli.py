@@ -33,13 +33,13 @@ def test_crawl_without_index_then_rebuild_from_captures_keeps_every_id(archive, 
     )
     result = invoke(tmp_path, "crawl", "--config", str(config), "--site", "tinhuy", "--no-index")
     assert result.exit_code == 0, result.output
-    assert "tinhuy: " in result.output and "12 new" in result.output
+    assert "tinhuy: " in result.output and "14 new" in result.output
     assert "indexed" not in result.output
     with Store.in_data_dir(tmp_path) as store:
         before = {a.id: a for _, a, _ in store.changes_since(0)}
     result = invoke(tmp_path, "index", "--rebuild", "--config", str(config))
     assert result.exit_code == 0, result.output
-    assert "re-extracted: unchanged 12" in result.output and "indexed 12" in result.output
+    assert "re-extracted: unchanged 14" in result.output and "indexed 14" in result.output
     with Store.in_data_dir(tmp_path) as store:
         after = {a.id: a for _, a, _ in store.changes_since(0)}
     assert after == before

@@ -168,3 +168,16 @@ def test_unknown_top_level_key_and_missing_file(tmp_path):
     assert '"crawler"' in error(tmp_path, "[crawler]\ndelay = 1\n")
     with pytest.raises(ConfigError, match="cannot read"):
         load_sites(tmp_path / "missing.toml")
+
+
+def test_a_site_name_for_readers_is_the_key_name(tmp_path):
+    path = tmp_path / "sites.toml"
+    path.write_text(
+        '[sites.baotinh]\nname = "Báo Ngọc Linh điện tử"\nstart_urls = ["https://bao.vn/"]\n',
+        encoding="utf-8",
+    )
+    site = load_sites(path)["baotinh"]
+    assert (site.name, site.title) == ("baotinh", "Báo Ngọc Linh điện tử")
+    path.write_text('[sites.baotinh]\nname = 3\nstart_urls = ["https://bao.vn/"]\n')
+    with pytest.raises(ConfigError, match='sites.baotinh.name must be a string, like "Báo Ngọc Linh"'):
+        load_sites(path)

@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 from contextlib import closing
+from pathlib import Path
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
@@ -367,3 +368,37 @@ def test_killed_crawl_resumes_and_stores_every_article_once(archive, tmp_path):
         assert_matches_truth(store, archive)
         for _, url, ref in store.captures():
             assert read_capture(tmp_path, ref)[0] == url
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+REAL_SHAPES = {
+    "/chinh-tri/hoi-nghi-ban-chap-hanh-dang-bo-huyen-dak-ro-lan-thu-12-5521.html":
+        "undated-saved-article-og-type.html",
+    "/tong-ket-phong-trao-thi-dua-dan-van-kheo-20221215163012345.htm": "url-dated-17-digit-id.html",
+    "/xa-hoi/tong-ket-phong-trao-dan-van-kheo-5530.html": "utf8-declared-with-broken-bytes.html",
+    "/tin-tuc/chuyen-de-xay-dung-chinh-don-dang-8700.html": "topic-page-at-article-url.html",
+    "/gioi-thieu": "undated-about-page-not-article.html",
+}
+
+
+def test_undated_url_dated_and_broken_byte_articles_are_kept_and_the_rest_counted(store, tmp_path):
+    with Server() as server:
+        for path, name in REAL_SHAPES.items():
+            server.routes[path] = page((FIXTURES / name).read_bytes())  # header: UTF-8
+        server.routes["/"] = page(listing(list(REAL_SHAPES)))
+        site = Site("baodakro", start_urls=[server.url("/")], delay=0, title="Báo Đắk Rơ")
+        summary = crawl(store, tmp_path, site=site, max_depth=1)
+        stored = {
+            a.url.removeprefix(server.base): a for _, a, _ in store.changes_since(0)
+        }
+    assert sorted(stored) == sorted(list(REAL_SHAPES)[:3])
+    undated, url_dated, broken = (stored[p] for p in list(REAL_SHAPES)[:3])
+    assert (undated.published, undated.date_source) == (None, "")
+    assert (url_dated.published, url_dated.date_source) == ("2022-12-15T16:30:12+07:00", "url")
+    assert broken.date_source == "page" and "phong trào thi đua \ufffdDân vận khéo\ufffd" in broken.body
+    assert {a.source_name for a in stored.values()} == {"Báo Đắk Rơ"}  # the sites file's name
+    assert summary.new == 3 and summary.undated == 1
+    # the home page is a few links and no text, the topic page teasers, the about page undated
+    assert summary.dropped == {"listing": 1, "no_body": 1, "no_date": 1}
+    assert store.runs(1)[0]["counts"]["dropped"] == {"listing": 1, "no_body": 1, "no_date": 1}
+    assert store.runs(1)[0]["counts"]["undated"] == 1

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler.dates import VIETNAM, parse_published
+from crawler.dates import EARLIEST_URL_YEAR, VIETNAM, parse_published, published_from_url
 
 
 @pytest.mark.parametrize(
@@ -105,3 +105,97 @@ def test_round_trip_date_only(moment, fmt):
 def test_never_raises(text):
     result = parse_published(text)
     assert result is None or datetime.fromisoformat(result).utcoffset() == timedelta(hours=7)
+
+
+# -- dates in URLs ------------------------------------------------------------------------------
+
+NOW = datetime(2025, 6, 1, 12, 0, tzinfo=VIETNAM)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://baochinhphu.vn/thoi-su/2022/12/24/hoi-nghi-trung-uong.htm", "2022-12-24T00:00:00+07:00"),
+        ("https://bao.vn/chinh-tri/hoi-nghi-trung-uong-20221224.html", "2022-12-24T00:00:00+07:00"),
+        ("https://bao.vn/hoi-nghi-tong-ket-20221224192522724.htm", "2022-12-24T19:25:22+07:00"),
+        ("https://bao.vn/hoi-nghi-tong-ket-20221224192522.htm", "2022-12-24T19:25:22+07:00"),
+        ("https://bao.vn/2022-12-24/hoi-nghi-trung-uong.html", "2022-12-24T00:00:00+07:00"),
+        ("https://congtt.vn/tin-tuc/chi-tiet?ngay=24/12/2022&id=5", "2022-12-24T00:00:00+07:00"),
+        ("https://congtt.vn/tin-tuc/chi-tiet?id=5&date=2022-12-24", "2022-12-24T00:00:00+07:00"),
+        # a stamp whose time is no time still dates the day
+        ("https://bao.vn/hoi-nghi-20221224996622724.htm", "2022-12-24T00:00:00+07:00"),
+    ],
+)
+def test_url_shapes_of_real_sites(url, expected):
+    assert published_from_url(url, NOW) == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://tinhuy.vn/tin-tuc/khai-mac-dai-hoi-nhiem-ky-2020-2025-1047.html",  # a term, not a date
+        "https://bao.vn/kinh-te/chu-tich-ubnd-tinh-a18530.html",  # an article id
+        "https://bao.vn/tin-tuc/12345678.html",  # an 8-digit id that is no date
+        "https://bao.vn/tin-tuc/hoi-nghi-202212241925.htm",  # 12 digits: an id, not a stamp
+        "http://127.0.0.1:20221/tin-tuc/x.html",  # a port
+        "https://bao.vn/2030/01/01/tin-tuong-lai.html",  # after now
+        "https://bao.vn/1985/01/01/tin-cu.html",  # before any site
+        "https://bao.vn/tin-tuc/x-20221399.html",  # month 13
+        "https://bao.vn/lich?ngay=31/02/2022",  # 31 February
+        "https://bao.vn/tin-tuc/ngay-24-12-2022-hoi-nghi.html",  # an event's date in the slug
+        "",
+        "http://[::1",
+    ],
+)
+def test_url_digits_that_are_not_a_publication_date(url):
+    assert published_from_url(url, NOW) is None
+
+
+@given(st.text())
+def test_url_reader_never_raises_on_any_text(text):
+    result = published_from_url(text, NOW)
+    if result is not None:
+        moment = datetime.fromisoformat(result)
+        assert moment.year >= EARLIEST_URL_YEAR and moment <= NOW + timedelta(days=1)
+
+
+URL_CHARS = st.sampled_from("0123456789/-_?=&.abcdeghn")
+
+
+@given(st.builds(lambda a, b: f"https://bao.vn/{a}?{b}", st.text(URL_CHARS), st.text(URL_CHARS)))
+def test_url_reader_never_returns_an_impossible_date(url):
+    result = published_from_url(url, NOW)
+    if result is not None:
+        moment = datetime.fromisoformat(result)  # a real calendar date, or this raises
+        assert moment.utcoffset() == timedelta(hours=7)
+        assert moment.year >= EARLIEST_URL_YEAR and moment <= NOW + timedelta(days=1)
+
+
+URL_FORMATS = [
+    lambda d: f"https://bao.vn/thoi-su/{d:%Y/%m/%d}/hoi-nghi-trung-uong.htm",
+    lambda d: f"https://bao.vn/thoi-su/{d.year}/{d.month}/{d.day}/hoi-nghi.htm",
+    lambda d: f"https://bao.vn/{d:%Y-%m-%d}/hoi-nghi-trung-uong.html",
+    lambda d: f"https://bao.vn/chinh-tri/hoi-nghi-trung-uong-{d:%Y%m%d}.html",
+    lambda d: f"https://bao.vn/tin-tuc/chi-tiet?ngay={d:%d/%m/%Y}&id=51988",
+]
+STAMP_FORMATS = [
+    lambda d: f"https://bao.vn/hoi-nghi-tong-ket-{d:%Y%m%d%H%M%S}{d.microsecond // 1000:03d}.htm",
+    lambda d: f"https://bao.vn/hoi-nghi-tong-ket-{d:%Y%m%d%H%M%S}.htm",
+]
+URL_MOMENTS = st.datetimes(datetime(1990, 1, 1), datetime(2025, 5, 31)).map(
+    lambda d: d.replace(tzinfo=VIETNAM)
+)
+
+
+@given(URL_MOMENTS, st.sampled_from(URL_FORMATS))
+def test_url_date_round_trip(moment, fmt):
+    assert datetime.fromisoformat(published_from_url(fmt(moment), NOW)) == moment.replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+
+
+@given(URL_MOMENTS, st.sampled_from(STAMP_FORMATS))
+def test_url_stamp_round_trip(moment, fmt):
+    assert datetime.fromisoformat(published_from_url(fmt(moment), NOW)) == moment.replace(
+        microsecond=0
+    )

@@ -20,7 +20,9 @@ from crawler.quality import score
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 CASES = json.loads((FIXTURES / "cases.json").read_text(encoding="utf-8"))
-FIELDS = ("title", "published", "author", "section", "canonical", "is_article")
+FIELDS = (
+    "title", "published", "date_source", "author", "section", "canonical", "is_article", "rejected"
+)
 
 # Today's scores over the fixtures are all 1.0; the gate leaves a little room below them.
 GATE = {

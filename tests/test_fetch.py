@@ -333,3 +333,21 @@ def test_conditional_get(server, fetcher):
     )
     assert again.not_modified and again.error is None and again.text is None
     assert server.requests[-1].headers["if-modified-since"] == "Wed, 01 Jan 2025 00:00:00 GMT"
+
+
+def test_utf8_declared_twice_with_a_few_broken_bytes_stays_utf8(server, fetcher):
+    """A character cut in half and a stray Latin-1 byte must not send the page to detection."""
+    broken = META_UTF8.encode("utf-8").replace("tướng".encode(), b"t\xc6\xb0\xe1\xbbng", 1)
+    broken += b"\xa0"
+    server.routes["/tin.html"] = page(broken, content_type="text/html; charset=utf-8")
+    response = fetcher.fetch(server.url("/tin.html"))
+    assert response.error is None
+    assert response.text.count("\ufffd") == 2
+    assert VIETNAMESE.replace("tướng", "tư\ufffdng", 1) in response.text
+
+
+def test_a_legacy_page_labelled_utf8_everywhere_is_not_read_as_broken_utf8(server, fetcher):
+    mislabelled = cp1258(META_1258.replace("windows-1258", "utf-8"))
+    server.routes["/tin.html"] = page(mislabelled, content_type="text/html; charset=utf-8")
+    response = fetcher.fetch(server.url("/tin.html"))
+    assert response.text is None or "\ufffd" not in response.text

@@ -54,8 +54,8 @@ def test_import_twice_changes_nothing_and_export_round_trips(tmp_path):
     assert "0 new, 0 updated, 1 unchanged" in invoke(tmp_path, "import", path).output
     exported = invoke(tmp_path, "export").stdout.splitlines()[0]
     obj = json.loads(exported)
-    assert list(obj) == ["id", "url", "title", "published", "source", "section", "author",
-                         "officials", "body"]
+    assert list(obj) == ["id", "url", "title", "published", "date_source", "source",
+                         "source_name", "section", "author", "officials", "body"]
     assert obj["officials"] == [
         {"name": "Nguyễn Văn Hòa", "positions": ["Bí thư Tỉnh ủy", "Chủ tịch HĐND tỉnh"]}
     ]
@@ -71,10 +71,48 @@ def test_csv_export_has_a_header_and_one_row_an_article(tmp_path):
     out = tmp_path / "out.csv"
     assert invoke(tmp_path, "export", "--format", "csv", "-o", str(out)).exit_code == 0
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "id,url,title,published,source,section,author,officials,body"
+    assert lines[0] == (
+        "id,url,title,published,date_source,source,source_name,section,author,officials,body"
+    )
     assert len(lines) == 2 and "Nguyễn Văn Hòa" in lines[1]
 
 
 def test_missing_file_is_a_one_line_error(tmp_path):
     result = invoke(tmp_path, "import", str(tmp_path / "nope.jsonl"))
     assert result.exit_code != 0 and "does not exist" in result.output
+
+
+def test_a_store_made_before_date_source_and_source_name_gains_them(tmp_path):
+    """An archive crawled by an earlier release opens, keeps its articles and exports them."""
+    import sqlite3
+
+    from crawler.store import SCHEMA, Store
+
+    old_schema = "\n".join(
+        line for line in SCHEMA.splitlines() if "date_source" not in line and "source_name" not in line
+    )
+    data = tmp_path / "data"
+    data.mkdir()
+    with sqlite3.connect(data / "store.sqlite") as db:
+        db.executescript(old_schema)
+        db.execute(
+            "INSERT INTO articles (id, url, title, body, published, source, content_hash,"
+            " first_seen, last_seen, seq) VALUES ('a1', ?, ?, ?, ?, 'tinhuy', 'x', 't', 't', 1)",
+            (GOOD["url"], GOOD["title"], GOOD["body"], GOOD["published"]),
+        )
+    with Store.in_data_dir(data) as store:
+        article = store.article("a1")
+        assert (article.title, article.date_source, article.source_name) == (GOOD["title"], "", "")
+    obj = json.loads(invoke(tmp_path, "export").stdout.splitlines()[0])
+    assert obj["date_source"] == "" and obj["source"] == "tinhuy" and obj["published"]
+
+
+def test_date_source_and_source_name_round_trip_and_a_bad_date_source_is_refused(tmp_path):
+    line = {**GOOD, "date_source": "url", "source_name": "Báo Ngọc Linh"}
+    bad = {**GOOD, "id": "a2", "url": "http://127.0.0.1:9/b", "date_source": "guess"}
+    path = write_lines(tmp_path / "in.jsonl", [json.dumps(line), json.dumps(bad)])
+    assert "2: skipped: 'date_source' must be one of page, meta, json-ld, url" in (
+        invoke(tmp_path, "import", path).output
+    )
+    obj = json.loads(invoke(tmp_path, "export").stdout.splitlines()[0])
+    assert (obj["date_source"], obj["source_name"]) == ("url", "Báo Ngọc Linh")

@@ -28,6 +28,13 @@ def test_every_truth_article_is_stored_exactly_once_and_nothing_else(figures):
     assert figures["missing"] == [] and figures["unexpected"] == []
 
 
+def test_dates_come_from_the_page_its_metadata_or_its_url_and_one_article_has_none(figures):
+    """The archive holds one article dated only by its URL and one with no date anywhere."""
+    assert figures["date_sources"]["url"] == 1 and figures["date_sources"]["none"] == 1
+    assert figures["crawl"]["undated"] == 1
+    assert figures["crawl"]["dropped listing"] >= 1  # the topic page that looks like an article
+
+
 @pytest.mark.parametrize("name, minimum", GATE.items())
 def test_extraction_quality_gate(figures, name, minimum):
     assert figures[name] >= minimum

@@ -367,8 +367,12 @@ def test_jobs_command_prints_a_table_and_json(news, tmp_path):
     table = runner.invoke(main, ["jobs", "--data-dir", str(tmp_path)])
     assert table.exit_code == 0
     header, row = table.output.splitlines()
-    assert header.split() == ["SITE", "LAST", "RUN", "OUTCOME", "NEW", "NEXT", "RUN"]
-    assert row.split()[0] == "baokontum" and "complete" in row and row.split()[-3] == "2"
+    assert header.split() == [
+        "SITE", "LAST", "RUN", "OUTCOME", "NEW", "UNDATED", "DROPPED", "NEXT", "RUN"
+    ]
+    # two articles, both dated; the home page is counted as no article
+    assert row.split()[0] == "baokontum" and "complete" in row
+    assert row.split()[-5:-2] == ["2", "0", "1"]
     printed = json.loads(runner.invoke(main, ["jobs", "--json", "--data-dir", str(tmp_path)]).output)
     [job] = printed["jobs"]
     assert job["site"] == "baokontum" and job["counts"]["new"] == 2 and not job["running"]

@@ -39,7 +39,7 @@ CRITERIA = [
            "Diacritics are optional.", {"type": "string", "maxLength": MAX_QUERY_CHARS}),
     _query("official", "Only articles naming this official (repeatable; accents optional).",
            {"type": "array", "items": {"type": "string"}}, style="form", explode=True),
-    _query("source", "Only this source."),
+    _query("source", "Only this source: its key (a hit's `source`), not its name."),
     _query("section", "Only this section."),
     _query("from", "From this date: YYYY, YYYY-MM or YYYY-MM-DD (inclusive)."),
     _query("to", "Up to this date: YYYY, YYYY-MM or YYYY-MM-DD (inclusive)."),
@@ -75,8 +75,13 @@ SCHEMAS = {
         "type": "object",
         "properties": {
             "id": STRING, "url": STRING, "title": STRING,
-            "published": {"type": ["string", "null"], "description": "ISO 8601, +07:00"},
-            "source": STRING, "section": STRING, "author": STRING,
+            "published": {"type": ["string", "null"],
+                          "description": "ISO 8601, +07:00; null when no date is known"},
+            "date_source": {"type": "string", "enum": ["page", "meta", "json-ld", "url", ""],
+                            "description": "Where the date was read; empty when undated."},
+            "source": {"type": "string", "description": "The site's key, for the source filter."},
+            "source_name": {"type": "string", "description": "The site's name, for readers."},
+            "section": STRING, "author": STRING,
             "status": {"type": "string", "enum": ["live", "gone"]},
             "officials": {"type": "array", "items": _ref("Official")},
         },
@@ -92,6 +97,10 @@ SCHEMAS = {
     }]},
     "FacetValue": {"type": "object", "properties": {"value": STRING,
                                                     "count": {"type": "integer"}}},
+    "SourceCount": {"allOf": [_ref("FacetValue"), {
+        "type": "object", "properties": {"name": {"type": "string",
+                                                  "description": "The site's name."}},
+    }]},
     "SearchResponse": {
         "type": "object",
         "properties": {
@@ -114,8 +123,8 @@ SCHEMAS = {
             "page_size": {"type": "integer"}, "sort": {"type": "string", "enum": list(SORTS)},
             "hits": {"type": "array", "items": _ref("Hit")},
             "facets": {"type": "object", "properties": {
-                "officials": COUNTS, "year": COUNTS, "month": COUNTS, "source": COUNTS,
-                "section": COUNTS,
+                "officials": COUNTS, "year": COUNTS, "month": COUNTS,
+                "source": {"type": "array", "items": _ref("SourceCount")}, "section": COUNTS,
             }},
         },
     },

@@ -211,9 +211,10 @@ def _period_link(state: SearchState, facet: dict, active: bool, parent: str) -> 
 
 
 def _toggle(state: SearchState, name: str, facet: dict) -> Link:
+    """Filters by the value; a source is shown by its site's name."""
     active = getattr(state, name) == facet["value"]
     target = state.change(**{name: "" if active else facet["value"]})
-    return Link(facet["value"], facet["count"], search_url(target), active)
+    return Link(facet.get("name") or facet["value"], facet["count"], search_url(target), active)
 
 
 def period_chart(state: SearchState, facets: dict):

@@ -75,7 +75,7 @@ class _Site:
         self.published = {
             self._file_of(a["path"]): dt.datetime.fromisoformat(a["published"])
             for a in truth["articles"]
-            if a["site"] == key
+            if a["site"] == key and a["published"]  # an undated page: the snapshot's time
         }
         self._answered: set[Path] = set()
         self._lock = threading.Lock()
