@@ -14,12 +14,9 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import repeat
-from multiprocessing import get_context
+from multiprocessing import connection, get_context
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -149,17 +146,53 @@ def rebuild(
 
 
 def _write_parts(store: Store, generation: Path, segment_docs: int, parts: list) -> list[Part]:
+    """Each part in a worker process of its own, which sends its result through a pipe of its
+    own: no lock or queue is shared, so a worker that is killed (out of memory, SIGKILL) cannot
+    leave the rebuild waiting forever, as it can in a ProcessPoolExecutor."""
     if len(parts) == 1:
         return [_write_part(store.path, generation, segment_docs, *parts[0])]
+    context, workers = get_context("spawn"), []
     try:
-        with ProcessPoolExecutor(len(parts), mp_context=get_context("spawn")) as pool:
-            common = repeat(store.path), repeat(generation), repeat(segment_docs)
-            return list(pool.map(_write_part, *common, *zip(*parts, strict=True)))
-    except BrokenProcessPool:
+        for after, upto in parts:
+            receive, send = context.Pipe(duplex=False)
+            worker = context.Process(
+                target=_part_worker, args=(send, store.path, generation, segment_docs, after, upto)
+            )
+            worker.start()
+            send.close()  # the worker holds the only writing end: its death is our EOF
+            workers.append((worker, receive))
+        results, pending = [None] * len(workers), {r: n for n, (_, r) in enumerate(workers)}
+        while pending:  # in the order they finish, so that a dead worker stops the rest at once
+            for receive in connection.wait(list(pending)):
+                results[pending.pop(receive)] = _part_result(receive)
+        return results
+    finally:
+        for worker, receive in workers:
+            worker.kill()  # a no-op on a worker that finished
+            worker.join()
+            receive.close()
+
+
+def _part_worker(send, *args) -> None:
+    """In the worker process: the part written, or the exception that stopped it."""
+    try:
+        result = _write_part(*args)
+    except Exception as error:  # an OSError (a full disk) keeps its errno for the message
+        result = error
+    send.send(result)
+
+
+def _part_result(receive) -> Part:
+    try:
+        result = receive.recv()
+    except EOFError:
         raise IndexBuildError(
             "a worker process of the index rebuild died (killed, or out of memory); the index "
             "in use is unchanged: run the rebuild again"
         ) from None
+    if isinstance(result, Exception):
+        raise result
+    return result
 
 
 @dataclass
