@@ -100,11 +100,15 @@ def test_a_reading_and_the_switch_to_syllables(tab, base_url):
     expect(tab.locator("#reading")).to_contain_text('"dân vận" "chinh quyen"')
     expect(tab.get_by_label("Tìm kiếm", exact=True)).to_have_value('"dân vận" "chinh quyen"')
     expect(tab.locator("ol.hits > li")).to_have_count(1)
+
+    tab.goto(base_url + "/search?q=dan+chinh")
+    expect(tab.locator("ol.hits > li")).to_have_count(0)
     tab.get_by_role("link", name="Tìm từng âm tiết riêng lẻ").click()
     expect(tab.locator("#reading")).to_contain_text("Đã tìm từng âm tiết")
     assert "match=syllables" in tab.url
-    expect(tab.locator("ol.hits > li")).not_to_have_count(1)
+    expect(tab.locator("ol.hits > li")).to_have_count(3)
     tab.get_by_role("link", name="Tìm theo từ").click()
+    expect(tab.locator("ol.hits > li")).to_have_count(0)
     assert "match=" not in tab.url
     assert tab.problems == []
 
