@@ -17,13 +17,13 @@ from urllib.parse import quote
 import pytest
 from click.testing import CliRunner
 
-from cli.main import main
 from crawler.article import EXPORT_KEYS, Article
 from crawler.store import Store
 from search.engine import Engine, SearchRequest
 from search.filters import Filters
 from tests import webui_fixtures
 from tests.webui_fixtures import ARTICLES, SCRIPT, save_articles
+from vnsearch.cli.main import main
 from webui import create_app
 from webui.openapi import document
 
@@ -309,7 +309,7 @@ def test_serve_rejects_a_bad_rate_limit(tmp_path):
 # -- the production server under load -------------------------------------------------------
 
 NEW = 30
-SERVE = "from cli.main import main; main()"
+SERVE = "from vnsearch.cli.main import main; main()"
 
 
 def fetch(url: str) -> tuple[int, dict | None]:

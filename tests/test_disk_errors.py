@@ -18,7 +18,6 @@ import pytest
 from click.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
-from cli.main import main
 from crawler.article import Article
 from crawler.capture import CaptureWriter, read_capture
 from crawler.sample import serve_sample
@@ -26,6 +25,7 @@ from crawler.store import Store
 from index import writer
 from tests.filesystems import fill, remount, tmpfs
 from tests.webui_fixtures import ARTICLES, save_articles
+from vnsearch.cli.main import main
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +199,7 @@ def test_a_rebuild_whose_worker_is_killed_ends_in_one_sentence_and_keeps_the_ind
                 body=f"Hội nghị lần thứ {n} bàn về công tác dân vận và xây dựng Đảng.",
                 published="2020-05-01T08:00:00+07:00", source="tinhuy"))
     rebuild = subprocess.Popen(
-        [sys.executable, "-c", "from cli.main import main; main()", "index", "--rebuild",
+        [sys.executable, "-c", "from vnsearch.cli.main import main; main()", "index", "--rebuild",
          "--data-dir", str(tmp_path)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )

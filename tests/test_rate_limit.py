@@ -19,8 +19,8 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cli.main import main
 from tests import webui_fixtures
+from vnsearch.cli.main import main
 from webui import create_app
 from webui.security import PUBLIC_RATE_LIMIT, RateLimiter, is_loopback, serve_rate_limit
 
@@ -28,7 +28,7 @@ data_dir = webui_fixtures.data_dir
 
 PUBLIC = "203.0.113.7"  # documentation addresses: never anyone's real address
 OTHER_PUBLIC = "198.51.100.20"
-SERVE = "from cli.main import main; main()"
+SERVE = "from vnsearch.cli.main import main; main()"
 
 
 def limited_client(data_dir, rate="3/minute", **config):

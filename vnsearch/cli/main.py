@@ -12,7 +12,6 @@ from pathlib import Path
 
 import click
 
-from cli import terminal
 from crawler import disk, jsonl
 from crawler.config import ConfigError, Site, load_sites
 from crawler.crawl import crawl, progress_bar
@@ -25,6 +24,7 @@ from index import export, writer
 from search.engine import SORTS, Engine, SearchError, SearchRequest
 from search.filters import Filters
 from search.query import MATCHES
+from vnsearch.cli import terminal
 
 M_ARENA_MAX = -8  # mallopt's parameter number in glibc's malloc.h
 
@@ -280,8 +280,8 @@ def bench_command(data_dir, articles, seed, per_type, as_json, corpus_file, save
     --keep); the archive already in the data dir is never read or changed. Progress goes to
     stderr, the result to stdout.
     """
-    from bench import measure, report
-    from bench.corpus import CorpusError
+    from vnsearch.bench import measure, report
+    from vnsearch.bench.corpus import CorpusError
 
     if corpus_file is not None and save_corpus is not None:
         raise click.UsageError("--corpus and --save-corpus do not go together")
@@ -390,7 +390,7 @@ def demo_command(data_dir: Path, port: int):
     """Crawl the bundled sample archive on 127.0.0.1, index it and serve the search UI."""
     from werkzeug.serving import make_server
 
-    from cli import demo
+    from vnsearch.cli import demo
     from webui import create_app
 
     demo_dir, archive = demo.prepare(data_dir, click.echo)
@@ -430,8 +430,8 @@ def schedule_command(data_dir, config_path, once, site_names, max_jobs, contact,
     """
     import threading
 
-    from cli import schedule
     from crawler.jobs import Scheduler, scheduled_sites, stop_on_signals
+    from vnsearch.cli import schedule
 
     sites = scheduled_sites(load_sites(config_path), site_names, config_path)
     schedule.configure_logging(log_level)
@@ -447,7 +447,7 @@ def schedule_command(data_dir, config_path, once, site_names, max_jobs, contact,
 @data_dir_option
 def jobs_command(data_dir: Path, as_json: bool):
     """The scheduled jobs: last run, outcome, new articles and next run of each site."""
-    from cli.schedule import jobs_table
+    from vnsearch.cli.schedule import jobs_table
 
     with Store.in_data_dir(data_dir) as store:
         jobs = store.jobs()
