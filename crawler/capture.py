@@ -10,6 +10,7 @@ directory, and run ids from their shared store keep the names apart). A record i
 from __future__ import annotations
 
 import os
+from contextlib import suppress
 from datetime import datetime, timezone
 from http.client import responses
 from io import BytesIO
@@ -52,10 +53,27 @@ class CaptureWriter:
             url, "response", payload=BytesIO(content), http_headers=http_headers
         )
         offset = self._file.tell()
-        self._writer.write_record(record)
-        self._file.flush()
-        os.fsync(self._file.fileno())
+        try:
+            self._writer.write_record(record)
+            self._file.flush()
+            os.fsync(self._file.fileno())
+        except BaseException:
+            self._cut_at(offset)
+            raise
         return f"{self.name}:{offset}"
+
+    def _cut_at(self, offset: int) -> None:
+        """Drop a record the disk had no room for, so the file stays a valid WARC of whole
+        records; the next write opens it again."""
+        path = Path(self._file.name)
+        with suppress(OSError):
+            self._file.close()  # flushing what is still buffered fails again on a full disk
+        self._file = self._writer = None
+        with suppress(OSError):
+            if offset:
+                os.truncate(path, offset)
+            else:
+                path.unlink()
 
     def close(self):
         if self._file is not None:

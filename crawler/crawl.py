@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
@@ -103,7 +103,8 @@ def crawl(
     except Stopped:
         run.summary.outcome = "stopped"
     except BaseException:
-        store.finish_run(run.summary.run_id, "failed", run.summary.counts())
+        with suppress(Exception):  # on a full or read-only disk this fails too: keep the cause
+            store.finish_run(run.summary.run_id, "failed", run.summary.counts())
         raise
     finally:
         run.captures.close()

@@ -14,11 +14,9 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import repeat
-from multiprocessing import get_context
+from multiprocessing import connection, get_context
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -35,6 +33,10 @@ PART_MIN = 5_000  # fewer articles a worker and starting the worker costs more t
 
 class IndexLockedError(RuntimeError):
     """Another process holds the index for writing."""
+
+
+class IndexBuildError(RuntimeError):
+    """A rebuild could not finish; the index in use is unchanged."""
 
 
 @dataclass
@@ -54,6 +56,14 @@ def current_generation(data_dir: str | Path) -> Path | None:
     except FileNotFoundError:
         return None
     return root / name
+
+
+def indexed_count(data_dir: str | Path) -> int:
+    """Documents in the live index, 0 when there is none; creates nothing."""
+    generation = current_generation(data_dir)
+    if generation is None or not whoosh_index.exists_in(generation):
+        return 0
+    return whoosh_index.open_dir(str(generation)).doc_count()
 
 
 def open_index(data_dir: str | Path) -> whoosh_index.Index:
@@ -122,19 +132,67 @@ def rebuild(
     with writer_lock(data_dir, wait):
         previous = current_generation(data_dir)
         generation = _new_generation(data_dir)
-        parts = store.seq_ranges(max(1, min(procs, store.count_articles() // part_min)))
-        if len(parts) == 1:
-            results = [_write_part(store.location, generation, segment_docs, *parts[0])]
-        else:
-            with ProcessPoolExecutor(len(parts), mp_context=get_context("spawn")) as pool:
-                common = repeat(store.location), repeat(generation), repeat(segment_docs)
-                results = list(pool.map(_write_part, *common, *zip(*parts, strict=True)))
-        _commit_segments(generation, [segment for part in results for segment in part.segments])
-        last_seq = max((part.last_seq for part in results), default=0)
-        _write_seq(generation, last_seq)
+        try:
+            parts = store.seq_ranges(max(1, min(procs, store.count_articles() // part_min)))
+            results = _write_parts(store, generation, segment_docs, parts)
+            _commit_segments(generation, [s for part in results for s in part.segments])
+            _write_seq(generation, max((part.last_seq for part in results), default=0))
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)  # a full disk wants its space back
+            raise
         _swap_to(data_dir, generation)
         _remove_old_generations(data_dir, keep={generation.name, getattr(previous, "name", "")})
         return IndexStats(indexed=sum(p.count for p in results), generation=generation.name)
+
+
+def _write_parts(store: Store, generation: Path, segment_docs: int, parts: list) -> list[Part]:
+    """Each part in a worker process of its own, which sends its result through a pipe of its
+    own: no lock or queue is shared, so a worker that is killed (out of memory, SIGKILL) cannot
+    leave the rebuild waiting forever, as it can in a ProcessPoolExecutor."""
+    if len(parts) == 1:
+        return [_write_part(store.location, generation, segment_docs, *parts[0])]
+    context, workers = get_context("spawn"), []
+    try:
+        for after, upto in parts:
+            receive, send = context.Pipe(duplex=False)
+            worker = context.Process(
+                target=_part_worker, args=(send, store.location, generation, segment_docs, after, upto)
+            )
+            worker.start()
+            send.close()  # the worker holds the only writing end: its death is our EOF
+            workers.append((worker, receive))
+        results, pending = [None] * len(workers), {r: n for n, (_, r) in enumerate(workers)}
+        while pending:  # in the order they finish, so that a dead worker stops the rest at once
+            for receive in connection.wait(list(pending)):
+                results[pending.pop(receive)] = _part_result(receive)
+        return results
+    finally:
+        for worker, receive in workers:
+            worker.kill()  # a no-op on a worker that finished
+            worker.join()
+            receive.close()
+
+
+def _part_worker(send, *args) -> None:
+    """In the worker process: the part written, or the exception that stopped it."""
+    try:
+        result = _write_part(*args)
+    except Exception as error:  # an OSError (a full disk) keeps its errno for the message
+        result = error
+    send.send(result)
+
+
+def _part_result(receive) -> Part:
+    try:
+        result = receive.recv()
+    except EOFError:
+        raise IndexBuildError(
+            "a worker process of the index rebuild died (killed, or out of memory); the index "
+            "in use is unchanged: run the rebuild again"
+        ) from None
+    if isinstance(result, Exception):
+        raise result
+    return result
 
 
 @dataclass

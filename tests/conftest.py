@@ -5,8 +5,8 @@ import os
 
 import pytest
 
-from bench.pgcluster import Cluster, ClusterUnavailable
 from crawler.store import Store, open_store
+from vnsearch.bench.pgcluster import Cluster, ClusterUnavailable
 
 
 @pytest.fixture

@@ -7,16 +7,16 @@ import unicodedata
 import pytest
 from click.testing import CliRunner
 
-from bench import fts5
-from bench.corpus import Generator, all_syllables, generate, read_jsonl
-from bench.queries import QUERY_TYPES, make_queries
-from bench.report import render
-from cli.main import main
 from crawler.article import EXPORT_KEYS, Article
 from crawler.store import Store
 from index import writer
 from index.analysis import fold, place_tone
 from search.engine import Engine
+from vnsearch.bench import fts5
+from vnsearch.bench.corpus import Generator, all_syllables, generate, read_jsonl
+from vnsearch.bench.queries import QUERY_TYPES, make_queries
+from vnsearch.bench.report import render
+from vnsearch.cli.main import main
 
 
 def test_same_seed_gives_the_same_corpus_and_another_seed_another():

@@ -10,9 +10,9 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from cli.main import main
 from crawler.sample import serve_sample
 from crawler.store import Store
+from vnsearch.cli.main import main
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +75,7 @@ def test_unknown_site_and_broken_config_name_the_file(tmp_path):
 def test_demo_crawls_indexes_and_serves_the_sample(tmp_path):
     env = {**os.environ, "VNSEARCH_DATA_DIR": str(tmp_path)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "cli", "demo", "--port", "0"],
+        [sys.executable, "-m", "vnsearch.cli", "demo", "--port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
     )
     try:

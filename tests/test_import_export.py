@@ -4,7 +4,7 @@ import json
 
 from click.testing import CliRunner
 
-from cli.main import main
+from vnsearch.cli.main import main
 
 GOOD = {
     "id": "a1",

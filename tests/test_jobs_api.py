@@ -5,8 +5,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bench.pgcluster import free_port
 from crawler.store import JOB_STALE_AFTER, Store, open_store, stamp
+from vnsearch.bench.pgcluster import free_port
 from webui import create_app
 
 TOKEN = "s3cret-tøken"

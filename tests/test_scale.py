@@ -16,12 +16,12 @@ from itertools import pairwise
 import pytest
 from click.testing import CliRunner
 
-from cli.main import main
 from crawler.jobs import Scheduler
 from crawler.sample import serve_sample
 from crawler.store import open_store
 from tests.httpserver import Server, page
 from tests.test_schedule import ChangingSite
+from vnsearch.cli.main import main
 
 
 @pytest.fixture
@@ -138,7 +138,7 @@ def test_the_follower_indexes_what_another_process_stores_and_publishes_it(locat
     store_args = ["--store", location] if location else []
     data_args = ["--data-dir", str(tmp_path if location is None else index_dir)]
     follower = subprocess.Popen(
-        [sys.executable, "-c", "from cli.main import main; main()", "index", "--follow",
+        [sys.executable, "-c", "from vnsearch.cli.main import main; main()", "index", "--follow",
          "--interval", "0.2", "--publish", str(published), *store_args, *data_args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
@@ -183,7 +183,7 @@ def test_sigterm_stops_every_running_job_and_the_next_start_resumes_them_all(tmp
             with config.open("a", encoding="utf-8") as handle:
                 handle.write(f'[sites.{site.name}]\nstart_urls = ["{site.start_urls[0]}"]\n'
                              f'feeds = ["{site.feeds[0]}"]\ndelay = 0\nschedule = "1h"\n')
-        command = [sys.executable, "-c", "from cli.main import main; main()", "schedule",
+        command = [sys.executable, "-c", "from vnsearch.cli.main import main; main()", "schedule",
                    "--config", str(config), "--workers", "2", "--data-dir", str(tmp_path)]
         process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
         try:

@@ -12,14 +12,14 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from click.testing import CliRunner
 
-from cli.main import main
-from cli.schedule import index_after_job
 from crawler.config import ConfigError, Site
 from crawler.crawl import crawl
 from crawler.jobs import Scheduler, scheduled_sites
 from crawler.store import Store, open_store, stamp
 from index.writer import open_index
 from tests.httpserver import Server, page
+from vnsearch.cli.main import main
+from vnsearch.cli.schedule import index_after_job
 
 PARAGRAPHS = [
     "Sáng nay, Ban Thường vụ Tỉnh ủy Kon Tum tổ chức hội nghị sơ kết công tác quý I, triển khai "
@@ -216,7 +216,7 @@ def test_a_failing_site_backs_off_and_recovers(news, store, tmp_path):
 
 # -- the lock, kills and signals ---------------------------------------------------------------
 
-SCHEDULE = "from cli.main import main; main()"
+SCHEDULE = "from vnsearch.cli.main import main; main()"
 
 
 def start_scheduler(tmp_path, news, *args, location=None) -> subprocess.Popen:

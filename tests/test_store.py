@@ -253,7 +253,7 @@ def test_a_sqlite_store_from_before_migrations_is_adopted_with_its_seqs(tmp_path
 
 
 def test_an_unreachable_postgres_store_is_one_sentence(tmp_path):
-    from bench.pgcluster import free_port
+    from vnsearch.bench.pgcluster import free_port
 
     url = f"postgresql://vnsearch@127.0.0.1:{free_port()}/archive"
     with pytest.raises(StoreError, match=r"cannot open the PostgreSQL store 127\.0\.0\.1:\d+/archive"):

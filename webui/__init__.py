@@ -18,7 +18,7 @@ DEFAULTS = {
     "STORE": None,  # a postgresql:// URL; None: the SQLite store in DATA_DIR
     "ADMIN_TOKEN": None,  # None: no admin endpoint exists
     "CORS_ORIGINS": "*",  # "*" or origins (list or comma-separated) that may call the API
-    "RATE_LIMIT": None,  # e.g. "120/minute" per client on the API and the feed; None: off
+    "RATE_LIMIT": None,  # e.g. "120/minute" per client on the API and the feed (loopback exempt)
     "TRUSTED_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-* headers are believed
     "EXPORT_LIMIT": 10000,  # rows in one CSV/JSONL export
 }

@@ -37,13 +37,15 @@ class SQLiteStore(Store):
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
+        """A COMMIT that fails (a full disk) rolls back too; SQLite may have done so itself."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield
+            self.db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
             raise
-        self.db.execute("COMMIT")
 
     def _execute(self, sql: str, params=()) -> sqlite3.Cursor:
         cursor = self.db.cursor()

@@ -1,7 +1,7 @@
 """The crawl benchmark: many polite sites at once, two schedulers on one PostgreSQL store, and
 the store's write throughput.
 
-Run: ``python -m bench.crawl_sites`` (about 8 minutes; ``--help`` lists the parts). Every site is
+Run: ``python -m vnsearch.bench.crawl_sites`` (about 8 minutes; ``--help`` lists the parts). Every site is
 a real HTTP server on 127.0.0.1 whose robots.txt asks ``Crawl-delay: 1``, with a home page that
 links its articles; the article text comes from :mod:`bench.corpus`. The crawls are the real
 ``vnsearch schedule --once`` in a child process; the servers log each request's arrival, so the
@@ -29,10 +29,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import pairwise
 from pathlib import Path
 
-from bench.corpus import generate, write_jsonl
 from crawler.store import open_store
+from vnsearch.bench.corpus import generate, write_jsonl
 
-VNSEARCH = [sys.executable, "-c", "from cli.main import main; main()"]
+VNSEARCH = [sys.executable, "-c", "from vnsearch.cli.main import main; main()"]
 PY_SPY = Path(sys.executable).with_name("py-spy")
 
 
@@ -205,7 +205,7 @@ def classify(raw: Path) -> dict:
 
 
 def two_schedulers(sites: list[BenchSite], config: Path, root: Path, workers: int) -> dict:
-    from bench.pgcluster import Cluster
+    from vnsearch.bench.pgcluster import Cluster
 
     for site in sites:
         site.log.clear()
@@ -265,7 +265,7 @@ def _overlap(site: BenchSite) -> bool:
 
 
 def import_throughput(count: int, root: Path) -> dict:
-    from bench.pgcluster import Cluster
+    from vnsearch.bench.pgcluster import Cluster
 
     corpus = root / "import.jsonl"
     write_jsonl(generate(count, seed=7), corpus)

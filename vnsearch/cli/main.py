@@ -6,6 +6,7 @@ import contextlib
 import ctypes
 import functools
 import json
+import sqlite3
 import sys
 import threading
 from pathlib import Path
@@ -13,8 +14,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from cli import terminal
-from crawler import jsonl
+from crawler import disk, jsonl
 from crawler.batch import Options, Target, crawl_all
 from crawler.config import ConfigError, load_sites
 from crawler.crawl import progress_bar
@@ -26,6 +26,7 @@ from index import export, writer
 from search.engine import SORTS, Engine, SearchError, SearchRequest
 from search.filters import Filters
 from search.query import MATCHES
+from vnsearch.cli import terminal
 
 M_ARENA_MAX = -8  # mallopt's parameter number in glibc's malloc.h
 
@@ -43,7 +44,10 @@ def data_dir_option(command):
     )
     @functools.wraps(command)
     def wrapper(*args, data_dir: Path, **kwargs):
-        data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise click.ClickException(disk.explain(error, data_dir) or str(error)) from None
         return command(*args, data_dir=data_dir, **kwargs)
 
     return wrapper
@@ -91,8 +95,14 @@ def friendly_errors(command):
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except (writer.IndexLockedError, SearchError, ConfigError, StoreError) as error:
+        except (writer.IndexLockedError, writer.IndexBuildError, SearchError, ConfigError,
+                StoreError) as error:
             raise click.ClickException(str(error)) from None
+        except (OSError, sqlite3.Error) as error:
+            message = disk.explain(error, kwargs["data_dir"])
+            if message is None:
+                raise
+            raise click.ClickException(message) from None
 
     return wrapper
 
@@ -281,6 +291,11 @@ def search_command(data_dir, query, officials, source, section, date_from, date_
         match=match,
     )
     response = Engine(data_dir).search(request)
+    if not response["total"] and not writer.indexed_count(data_dir):
+        raise click.ClickException(
+            f"{data_dir} holds no indexed article: crawl or import into it first (after "
+            "'crawl --no-index', run 'vnsearch index'), or point --data-dir at your archive"
+        )
     if as_json:
         click.echo(json.dumps(response, ensure_ascii=False, indent=2))
     else:
@@ -348,8 +363,8 @@ def bench_command(data_dir, articles, seed, per_type, as_json, corpus_file, save
     --keep); the archive already in the data dir is never read or changed. Progress goes to
     stderr, the result to stdout.
     """
-    from bench import measure, report
-    from bench.corpus import CorpusError
+    from vnsearch.bench import measure, report
+    from vnsearch.bench.corpus import CorpusError
 
     if corpus_file is not None and save_corpus is not None:
         raise click.UsageError("--corpus and --save-corpus do not go together")
@@ -370,7 +385,7 @@ def bench_command(data_dir, articles, seed, per_type, as_json, corpus_file, save
 def _rate_limit(ctx, param, value):
     """``off`` disables the limit; anything else must read like ``120/minute``."""
     if value is None or value.lower() == "off":
-        return None
+        return value
     from webui.security import RateLimiter
 
     try:
@@ -399,8 +414,10 @@ def _fewer_malloc_arenas() -> None:
               "(env VNSEARCH_ADMIN_TOKEN, which keeps it out of the process list).")
 @click.option("--cors-origins", default="*", show_default=True,
               help="Origins whose pages may call the API and frame /embed, comma-separated.")
-@click.option("--rate-limit", default="120/minute", show_default=True, callback=_rate_limit,
-              help="Requests per client to the API and feed, e.g. 60/minute; 'off' disables.")
+@click.option("--rate-limit", callback=_rate_limit,
+              help="Requests per client to the API and feed, e.g. 60/minute; 'off' disables. "
+              "Default: 120/minute when --host is a public address, off on loopback. Requests "
+              "from loopback (127.0.0.0/8, ::1) are never limited.")
 @click.option("--trusted-proxies", default=0, show_default=True, type=click.IntRange(0, 10),
               help="Reverse proxies in front whose X-Forwarded-* headers are believed.")
 @click.option("--production", is_flag=True,
@@ -409,17 +426,27 @@ def _fewer_malloc_arenas() -> None:
 @data_dir_option
 def serve_command(data_dir, host, port, workers, admin_token, cors_origins, rate_limit,
                   trusted_proxies, production, store_url):
-    """Serve the web interface, the JSON API, exports and feeds (read-only)."""
+    """Serve the web interface, the JSON API, exports and feeds (read-only).
+
+    On 127.0.0.1 (the default) nothing is rate-limited: scripts and notebooks may page through
+    results as fast as they like. On a public --host each client gets 120 requests a minute to
+    the API and the feed unless --rate-limit says otherwise; requests from loopback never count.
+    """
     from webui import create_app  # Flask is loaded only by the command that needs it
+    from webui.security import listens_on_loopback, serve_rate_limit
 
     _fewer_malloc_arenas()
+    limit = serve_rate_limit(rate_limit, host)
+    if limit and listens_on_loopback(host) and not trusted_proxies:
+        click.echo("--rate-limit limits no one here: every request to a loopback address comes "
+                   "from loopback; behind a proxy, add --trusted-proxies", err=True)
 
     app = create_app({
         "DATA_DIR": data_dir,
         "STORE": store_url,
         "ADMIN_TOKEN": admin_token or None,
         "CORS_ORIGINS": cors_origins,
-        "RATE_LIMIT": rate_limit,
+        "RATE_LIMIT": limit,
         "TRUSTED_PROXIES": trusted_proxies,
     })
     if production:
@@ -434,6 +461,8 @@ def serve_command(data_dir, host, port, workers, admin_token, cors_origins, rate
         address, run = (server.host, server.server_port), server.serve_forever
         click.echo("development server: use --production for anything public", err=True)
     click.echo(f"vnsearch: serving {data_dir} on http://{address[0]}:{address[1]}/")
+    click.echo(f"rate limit: {limit} per client on /api/ and /feed.atom, loopback exempt"
+               if limit else "rate limit: off", err=True)
     run()
 
 
@@ -446,7 +475,7 @@ def demo_command(data_dir: Path, port: int):
     """Crawl the bundled sample archive on 127.0.0.1, index it and serve the search UI."""
     from werkzeug.serving import make_server
 
-    from cli import demo
+    from vnsearch.cli import demo
     from webui import create_app
 
     demo_dir, archive = demo.prepare(data_dir, click.echo)
@@ -491,8 +520,8 @@ def schedule_command(data_dir, config_path, once, site_names, max_jobs, contact,
     each as stopped; the next start resumes them. Several schedulers on one PostgreSQL store
     share its sites. Logs go to stderr.
     """
-    from cli import schedule
     from crawler.jobs import Scheduler, scheduled_sites
+    from vnsearch.cli import schedule
 
     sites = scheduled_sites(load_sites(config_path), site_names, config_path)
     schedule.configure_logging(log_level)
@@ -511,7 +540,7 @@ def schedule_command(data_dir, config_path, once, site_names, max_jobs, contact,
 @friendly_errors
 def jobs_command(data_dir: Path, as_json: bool, store_url: str | None):
     """The scheduled jobs: last run, outcome, new articles and next run of each site."""
-    from cli.schedule import jobs_table
+    from vnsearch.cli.schedule import jobs_table
 
     with open_store(store_url, data_dir) as store:
         jobs = store.jobs()
