@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench
+.PHONY: demo test lint bench wheel-smoke
 
 $(BIN)/vnsearch: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ lint: $(BIN)/vnsearch
 
 test: lint
 	$(BIN)/python -m pytest -q
+
+# Build the sdist and the wheel, install the wheel in a fresh venv outside the checkout, try it.
+wheel-smoke: $(BIN)/vnsearch
+	scripts/wheel_smoke.sh $(BIN)/python
 
 bench: $(BIN)/vnsearch
 	$(BIN)/vnsearch bench --articles 10000

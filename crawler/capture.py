@@ -1,13 +1,16 @@
 """The raw responses behind stored articles, kept as WARC so that articles can be extracted again
 with better rules without crawling the sites again.
 
-Each crawl run appends to its own ``warc/crawl-<run id>-<timestamp>.warc.gz``; a record is on disk
+Each crawl run appends to its own ``crawl-<run id>-<timestamp>.warc.gz`` in the captures
+directory (``DATA/warc`` unless ``--captures DIR`` says; crawlers on several machines share one
+directory, and run ids from their shared store keep the names apart). A record is on disk
 (fsynced) before the store commits the article that points at it, so a reference never dangles.
 """
 
 from __future__ import annotations
 
 import os
+from contextlib import suppress
 from datetime import datetime, timezone
 from http.client import responses
 from io import BytesIO
@@ -21,11 +24,16 @@ from warcio.warcwriter import WARCWriter
 TRANSPORT_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
 
 
+def captures_dir(data_dir: str | Path, captures: str | Path | None = None) -> Path:
+    """Where captures go: ``captures`` when given, else ``DATA/warc``."""
+    return Path(captures) if captures else Path(data_dir) / "warc"
+
+
 class CaptureWriter:
     """Opens its file at the first record, so that runs without articles leave no empty file."""
 
-    def __init__(self, data_dir: str | Path, run_id: int):
-        self.dir = Path(data_dir) / "warc"
+    def __init__(self, directory: str | Path, run_id: int):
+        self.dir = Path(directory)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         self.name = f"crawl-{run_id}-{stamp}.warc.gz"
         self._file = None
@@ -45,10 +53,27 @@ class CaptureWriter:
             url, "response", payload=BytesIO(content), http_headers=http_headers
         )
         offset = self._file.tell()
-        self._writer.write_record(record)
-        self._file.flush()
-        os.fsync(self._file.fileno())
+        try:
+            self._writer.write_record(record)
+            self._file.flush()
+            os.fsync(self._file.fileno())
+        except BaseException:
+            self._cut_at(offset)
+            raise
         return f"{self.name}:{offset}"
+
+    def _cut_at(self, offset: int) -> None:
+        """Drop a record the disk had no room for, so the file stays a valid WARC of whole
+        records; the next write opens it again."""
+        path = Path(self._file.name)
+        with suppress(OSError):
+            self._file.close()  # flushing what is still buffered fails again on a full disk
+        self._file = self._writer = None
+        with suppress(OSError):
+            if offset:
+                os.truncate(path, offset)
+            else:
+                path.unlink()
 
     def close(self):
         if self._file is not None:
@@ -56,14 +81,15 @@ class CaptureWriter:
             self._file = None
 
 
-def read_capture(data_dir: str | Path, ref: str) -> tuple[str, dict[str, str], bytes]:
-    """``(url, HTTP headers, body)`` of the record that ``ref`` points at."""
+def read_capture(directory: str | Path, ref: str) -> tuple[str, dict[str, str], bytes]:
+    """``(url, HTTP headers, body)`` of the record that ``ref`` points at, in the captures
+    ``directory``."""
     name, _, offset = ref.rpartition(":")
-    path = Path(data_dir) / "warc" / name
+    path = Path(directory) / name
     if not name or not offset.isdigit() or Path(name).name != name:
         raise ValueError(f"bad capture reference {ref!r}: expected '<file name>:<offset>'")
     if not path.exists():
-        raise FileNotFoundError(f"capture file {path} is missing; restore the data dir's warc/")
+        raise FileNotFoundError(f"capture file {path} is missing; restore the captures directory")
     with open(path, "rb") as stream:
         stream.seek(int(offset))
         record = next(iter(ArchiveIterator(stream)), None)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
@@ -20,7 +20,7 @@ from urllib.parse import urldefrag, urlsplit
 from tqdm import tqdm
 
 from crawler.article import Article
-from crawler.capture import CaptureWriter
+from crawler.capture import CaptureWriter, captures_dir
 from crawler.config import Site
 from crawler.discover import Links, html_links, rejection, xml_links
 from crawler.extract import extract
@@ -76,12 +76,14 @@ def crawl(
     *,
     max_depth: int = MAX_DEPTH,
     fetcher: Fetcher | None = None,
+    captures: str | Path | None = None,
 ) -> CrawlSummary:
     """Crawl one site (or the hosts of ``start_urls``) until nothing is queued, ``max_pages``
     pages were fetched, or ``stop_event`` is set (the page in hand is finished first).
 
     ``start_urls`` replace the site's own; ``max_pages`` and ``delay`` default to the site's.
     ``fetcher`` is for tuning limits and the contact URL; its delay and stop event are set here.
+    WARC captures go to ``captures`` (default ``DATA/warc``).
     """
     scope = site or Site.for_urls(list(start_urls))
     if start_urls:
@@ -93,14 +95,16 @@ def crawl(
     fetcher = fetcher or Fetcher()
     fetcher.delay = scope.delay if delay is None else delay
     fetcher.stop_event = stop_event
-    run = _Run(store, data_dir, scope, fetcher, max_depth, named=site is not None)
+    run = _Run(store, captures_dir(data_dir, captures), scope, fetcher, max_depth,
+               named=site is not None)
     try:
         run.seed()
         run.loop(max_pages or scope.max_pages, progress, stop_event)
     except Stopped:
         run.summary.outcome = "stopped"
     except BaseException:
-        store.finish_run(run.summary.run_id, "failed", run.summary.counts())
+        with suppress(Exception):  # on a full or read-only disk this fails too: keep the cause
+            store.finish_run(run.summary.run_id, "failed", run.summary.counts())
         raise
     finally:
         run.captures.close()
@@ -124,7 +128,8 @@ def progress_bar(max_pages: int, **options) -> Iterator[Progress]:
 
 class _Run:
     def __init__(
-        self, store: Store, data_dir, site: Site, fetcher: Fetcher, max_depth: int, named: bool
+        self, store: Store, captures: Path, site: Site, fetcher: Fetcher, max_depth: int,
+        named: bool,
     ):
         self.store = store
         self.site = site
@@ -132,7 +137,7 @@ class _Run:
         self.max_depth = max_depth
         self.named = named
         self.summary = CrawlSummary(run_id=store.start_run(site.name))
-        self.captures = CaptureWriter(data_dir, self.summary.run_id)
+        self.captures = CaptureWriter(captures, self.summary.run_id)
 
     def seed(self):
         """Queue the seeds again, and the sitemaps that robots.txt names, in recrawl order."""

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -52,6 +53,7 @@ XML_TYPES = frozenset(
 )
 UNLABELLED_TYPES = frozenset({"", "text/plain", "application/octet-stream"})
 CHUNK = 64 * 1024
+ROBOTS_TTL = 3600.0  # seconds a robots.txt read by one job serves the others of its process
 
 
 def user_agent(contact: str | None = None) -> str:
@@ -65,6 +67,64 @@ def user_agent(contact: str | None = None) -> str:
 
 class Stopped(Exception):
     """The stop event was set while the fetcher waited; the page in hand was not fetched."""
+
+
+class HostGate:
+    """One request at a time to a host, and the delay between the end of one and the start of
+    the next, for every fetcher that shares the gate: the jobs that a scheduler runs at once
+    share one, so two sites on one host are still asked in turn. Retry-After and backoff hold
+    the host off for all of them, and a host's robots.txt, once read, serves them all for
+    ``robots_ttl`` seconds."""
+
+    def __init__(self, robots_ttl: float = ROBOTS_TTL):
+        self.robots_ttl = robots_ttl
+        self._guard = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
+        self._robots: dict[str, tuple[float, Protego]] = {}  # origin -> (read at, rules)
+        self._robots_locks: dict[str, threading.Lock] = {}
+        self._last: dict[str, float] = {}  # time.monotonic() when the last request ended
+        self._delay: dict[str, float] = {}  # the longest delay a fetcher asked for the host
+        self._held: dict[str, float] = {}  # no request before this time.monotonic()
+
+    @contextmanager
+    def turn(self, host: str, delay: float, stop_event: threading.Event) -> Iterator[None]:
+        """Wait for the host and ``delay`` seconds after its last request, or the longest delay
+        any fetcher asked for it (a robots.txt read by a second job waits for the Crawl-delay
+        the first one learnt); raises :class:`Stopped` if told to stop. The host is held while
+        the block runs."""
+        with self._guard:
+            lock = self._locks.setdefault(host, threading.Lock())
+            delay = self._delay[host] = max(delay, self._delay.get(host, 0.0))
+        while not lock.acquire(timeout=0.2):
+            if stop_event.is_set():
+                raise Stopped()
+        try:
+            free_at = max(self._last.get(host, -delay) + delay, self._held.get(host, 0.0))
+            wait = free_at - time.monotonic()
+            if wait > 0 and stop_event.wait(wait):
+                raise Stopped()
+            yield
+        finally:
+            self._last[host] = time.monotonic()
+            lock.release()
+
+    def robots(self, origin: str, load: Callable[[str], Protego | None]) -> Protego | None:
+        """The rules another fetcher read lately, else ``load(origin)``; fetchers that ask at
+        once wait for one read. A host that could not say is asked again by the next one."""
+        with self._guard:
+            lock = self._robots_locks.setdefault(origin, threading.Lock())
+        with lock:
+            read_at, rules = self._robots.get(origin, (0.0, None))
+            if rules is None or time.monotonic() - read_at > self.robots_ttl:
+                rules = load(origin)
+                if rules is not None:
+                    self._robots[origin] = (time.monotonic(), rules)
+            return rules
+
+    def hold_off(self, host: str, seconds: float) -> None:
+        """Ask ``host`` nothing for ``seconds`` from now (or longer, if it was held off longer)."""
+        with self._guard:
+            self._held[host] = max(self._held.get(host, 0.0), time.monotonic() + seconds)
 
 
 @dataclass
@@ -96,6 +156,7 @@ class Fetcher:
         backoff: float = 1.0,
         max_retry_after: float = 60.0,
         stop_event: threading.Event | None = None,
+        gate: HostGate | None = None,
     ):
         self.session = requests.Session()
         self.session.headers["User-Agent"] = user_agent(contact)
@@ -108,8 +169,8 @@ class Fetcher:
         self.backoff = backoff
         self.max_retry_after = max_retry_after
         self.stop_event = stop_event or threading.Event()
+        self.gate = gate or HostGate()
         self._robots: dict[str, Protego | None] = {}
-        self._last_request: dict[str, float] = {}
 
     def close(self):
         self.session.close()
@@ -143,15 +204,14 @@ class Fetcher:
         """The robots.txt rules for the host of ``url``; None while the host cannot say."""
         origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
         if origin not in self._robots:
-            self._robots[origin] = self._load_robots(origin)
+            self._robots[origin] = self.gate.robots(origin, self._load_robots)
         return self._robots[origin]
 
     def _load_robots(self, origin: str) -> Protego | None:
         """4xx means no rules; 5xx or no answer means keep off the host for this run."""
-        response, _ = self._request(origin + "/robots.txt", {}, self.delay, follow=True)
-        if response is None:
-            return None
-        with response:
+        with self._request(origin + "/robots.txt", {}, self.delay, follow=True) as (response, _):
+            if response is None:
+                return None
             if 400 <= response.status_code < 500:
                 return Protego.parse("")
             if response.status_code != 200:
@@ -166,10 +226,9 @@ class Fetcher:
         if not rules.can_fetch(url, ROBOTS_AGENT):
             return Response(url, error="robots_disallowed")
         delay = max(self.delay, rules.crawl_delay(ROBOTS_AGENT) or 0)
-        response, error = self._request(url, headers, delay)
-        if response is None:
-            return Response(url, error=error)
-        with response:
+        with self._request(url, headers, delay) as (response, error):
+            if response is None:
+                return Response(url, error=error)
             return self._response(url, response)
 
     def _response(self, url: str, raw: requests.Response) -> Response:
@@ -199,29 +258,35 @@ class Fetcher:
             error=None if text is not None else "decode",
         )
 
+    @contextmanager
     def _request(
         self, url: str, headers: dict, delay: float, follow: bool = False
-    ) -> tuple[requests.Response | None, str | None]:
-        """The streamed response, its body unread, after retrying what may pass: connection
-        errors, 5xx and 429 (waiting as Retry-After says, up to ``max_retry_after``)."""
+    ) -> Iterator[tuple[requests.Response | None, str | None]]:
+        """The streamed response, its body to be read inside the block (the host is held until
+        then), after retrying what may pass: connection errors, 5xx and 429 (holding the host
+        off as Retry-After says, up to ``max_retry_after``)."""
         host = urlsplit(url).netloc
         attempt = 0
         while True:
-            self._wait_turn(host, delay)
-            response, error = self._send(url, headers, follow)
-            self._last_request[host] = time.monotonic()
-            status = response.status_code if response is not None else None
-            if attempt >= self.retries or not (
-                error == "connection" or status == 429 or (status or 0) >= 500
-            ):
-                return response, error
-            wait = retry_after(
-                response.headers.get("Retry-After") if response is not None else None,
-                self.max_retry_after,
-            )
-            if response is not None:
-                response.close()
-            self._sleep(self.backoff * 2**attempt if wait is None else wait)
+            with self.gate.turn(host, delay, self.stop_event):
+                response, error = self._send(url, headers, follow)
+                status = response.status_code if response is not None else None
+                if attempt >= self.retries or not (
+                    error == "connection" or status == 429 or (status or 0) >= 500
+                ):
+                    try:
+                        yield response, error
+                    finally:
+                        if response is not None:
+                            response.close()
+                    return
+                wait = retry_after(
+                    response.headers.get("Retry-After") if response is not None else None,
+                    self.max_retry_after,
+                )
+                if response is not None:
+                    response.close()
+                self.gate.hold_off(host, self.backoff * 2**attempt if wait is None else wait)
             attempt += 1
 
     def _send(
@@ -268,15 +333,6 @@ class Fetcher:
         except (urllib3.exceptions.HTTPError, OSError):
             return b"", "connection"
         return b"".join(chunks), None
-
-    def _wait_turn(self, host: str, delay: float):
-        last = self._last_request.get(host)
-        if last is not None:
-            self._sleep(last + delay - time.monotonic())
-
-    def _sleep(self, seconds: float):
-        if seconds > 0 and self.stop_event.wait(seconds):
-            raise Stopped()
 
 
 def _conditional(etag: str | None, last_modified: str | None) -> dict:

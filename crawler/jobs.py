@@ -1,4 +1,4 @@
-"""The scheduler: crawls each site when its schedule says, one job per site at a time.
+"""The scheduler: crawls each site when its schedule says, up to ``workers`` sites at once.
 
 What a restart must not lose lives in the store: each site's next run, failures in a row and
 the outcome of its last run (the ``jobs`` table), and the queue of a run that did not finish
@@ -7,30 +7,34 @@ outcome, so a scheduler killed mid-job finds the job still due and resumes its q
 killed after a job finds it done. Runs missed while no scheduler was up are one due job, run
 once.
 
-A site's lock is an ``flock`` on ``DATA/locks/<site>.lock``: it dies with the process that held
-it, so a killed scheduler never blocks the next one, and a second scheduler on the same data dir
-skips a site that is being crawled. The jobs table names the holder (host and pid) and a
-heartbeat, for the status table only.
+A job runs only while its site is claimed in the store (:meth:`Store.claim`: a file lock for
+SQLite, an advisory lock for PostgreSQL), and a claim dies with the process that held it: a
+killed scheduler never blocks the next one, and several schedulers on one store share the sites
+without crawling one twice. The jobs table names the holder (host and pid) and a heartbeat, for
+the status table only.
+
+Jobs run in threads, each with its own store connection: crawling waits on the network and on
+polite delays, not on the CPU. All of them fetch through one :class:`HostGate`, so a host is
+asked one request at a time even when two sites share it.
 """
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import signal
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from urllib.parse import quote
 
 from crawler.config import ConfigError, Site
 from crawler.crawl import crawl
-from crawler.fetch import Fetcher
+from crawler.fetch import Fetcher, HostGate
 from crawler.schedule import MAX_BACKOFF, next_run, parse_schedule
 from crawler.store import JOB_STALE_AFTER, Store
 
@@ -74,11 +78,12 @@ def scheduled_sites(sites: dict[str, Site], names=(), path: str | Path = "") -> 
 
 
 class Scheduler:
-    """Runs the due jobs of ``sites`` against one store and data dir.
+    """Runs the due jobs of ``sites`` against one store, ``workers`` at a time.
 
-    ``after_job(store, result)`` is called after each job, outside the site's lock (the CLI
-    updates the search index there). Setting ``stop_event`` finishes the page in hand, records
-    the job as stopped and returns; the stopped job stays due, so the next start resumes it.
+    ``after_job(store, result)`` is called after each job, outside the site's claim and one at
+    a time (the CLI updates the search index there). Setting ``stop_event`` finishes the page in
+    hand in every running job, records each as stopped and returns; a stopped job stays due, so
+    the next start resumes it.
     """
 
     def __init__(
@@ -87,6 +92,8 @@ class Scheduler:
         data_dir: str | Path,
         sites: list[Site],
         *,
+        workers: int = 1,
+        captures: str | Path | None = None,
         after_job: AfterJob | None = None,
         stop_event: threading.Event | None = None,
         contact: str | None = None,
@@ -95,40 +102,83 @@ class Scheduler:
     ):
         self.store = store
         self.data_dir = Path(data_dir)
+        self.captures = captures
         self.sites = {site.name: site for site in sites}
         self.schedules = {site.name: parse_schedule(site.schedule) for site in sites}
+        self.workers = workers
         self.after_job = after_job
         self.stop_event = stop_event or threading.Event()
         self.contact = contact
         self.max_backoff = max_backoff
         self.poll = poll  # longest sleep; a site another scheduler holds is tried this often
         self.owner = f"{socket.gethostname()}:{os.getpid()}"
+        self.gate = HostGate()
+        self._after_lock = threading.Lock()
         self._busy_until: dict[str, datetime] = {}
         self._plan()
 
     def run(self, once: bool = False, max_jobs: int | None = None) -> int:
         """Run due jobs until stopped (or, with ``once``, those due now); returns how many ran.
-        Between jobs it sleeps until the next one is due, waking at once on ``stop_event``."""
-        log.info("following %d site(s): %s", len(self.sites), ", ".join(self.sites))
-        ran = 0
-        while not self.stop_event.is_set():
-            ran += len(self.run_due(None if max_jobs is None else max_jobs - ran))
-            if once or (max_jobs is not None and ran >= max_jobs):
-                break
-            self.stop_event.wait((self._wake() - _now()).total_seconds())
-        return ran
+        A free worker takes the most overdue job; with none due it sleeps until one is, waking
+        at once on ``stop_event``."""
+        log.info("following %d site(s) with %d worker(s): %s", len(self.sites), self.workers,
+                 ", ".join(self.sites))
+        return len(self._dispatch(_now() if once else None, max_jobs))
 
     def run_due(self, limit: int | None = None, now: datetime | None = None) -> list[JobResult]:
         """One pass: every job due at ``now``, most overdue first."""
-        now = now or _now()
-        results = []
-        for name in self._due(now):
-            if self.stop_event.is_set() or (limit is not None and len(results) >= limit):
-                break
-            result = self._run_job(self.sites[name], now)
-            if result is not None:
-                results.append(result)
-        return results
+        return self._dispatch(now or _now(), limit)
+
+    def _dispatch(self, moment: datetime | None, limit: int | None) -> list[JobResult]:
+        """Keep the workers busy with due jobs. With ``moment`` (one pass), each job due then is
+        tried once; without, jobs are taken as they fall due until ``stop_event``."""
+        results: list[JobResult] = []
+        running: dict[Future, str] = {}
+        tried: set[str] = set()
+
+        def room() -> bool:
+            return len(running) < self.workers and (
+                limit is None or len(results) + len(running) < limit
+            )
+
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="job") as pool:
+            while True:
+                for future in [f for f in running if f.done()]:
+                    self._reap(running.pop(future), future, results)
+                if not self.stop_event.is_set():
+                    now = moment or _now()
+                    for name in self._due(now):
+                        if not room():
+                            break
+                        if name in tried or name in running.values():
+                            continue
+                        if moment is not None:
+                            tried.add(name)
+                        running[pool.submit(self._run_job, self.sites[name], now)] = name
+                done = self.stop_event.is_set() or moment is not None or (
+                    limit is not None and len(results) >= limit
+                )
+                if not running and done:
+                    return results
+                if done or not room():
+                    wait(running, return_when=FIRST_COMPLETED)  # only an ending job frees a slot
+                    continue
+                timeout = max((self._wake(set(running.values())) - _now()).total_seconds(), 0)
+                if running:
+                    wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
+                else:
+                    self.stop_event.wait(timeout)
+
+    def _reap(self, name: str, future: Future, results: list[JobResult]) -> None:
+        try:
+            result = future.result()
+        except Exception:
+            log.exception("%s: the job failed outside its crawl; trying again later", name)
+            result = None
+        if result is None:
+            self._busy_until[name] = _now() + timedelta(seconds=self.poll)
+        else:
+            results.append(result)
 
     # -- planning -------------------------------------------------------------------------
 
@@ -154,11 +204,12 @@ class Scheduler:
         ]
         return sorted(due, key=lambda name: jobs[name]["next_run"])
 
-    def _wake(self) -> datetime:
-        """When to look again: the next job due, or ``poll`` from now if that is sooner."""
+    def _wake(self, running: set[str]) -> datetime:
+        """When to look again: the next job due that is not running, or ``poll`` from now if
+        that is sooner."""
         now = _now()
         times = [now + timedelta(seconds=self.poll)]
-        for name in self.sites:
+        for name in self.sites.keys() - running:
             job = self.store.job(name)
             times.append(max(_time(job["next_run"]), self._busy_until.get(name, now)))
         return min(times)
@@ -166,53 +217,59 @@ class Scheduler:
     # -- one job --------------------------------------------------------------------------
 
     def _run_job(self, site: Site, now: datetime) -> JobResult | None:
-        with site_lock(self.data_dir, site.name) as held:
-            if not held:
-                log.info("%s: another scheduler is crawling it; trying again later", site.name)
-                self._busy_until[site.name] = now + timedelta(seconds=self.poll)
-                return None
-            job = self.store.job(site.name)
-            if _time(job["next_run"]) > now:
-                return None  # another scheduler ran it since this one looked
-            result = self._settle(site, job) or self._crawl(site, job)
-        then = "next run " + _local(result.next_run)
-        if result.outcome == "stopped":
-            then = "the next start resumes it"
-        level = logging.WARNING if result.outcome == "failed" else logging.INFO
-        log.log(level, "%s: %s; %s", site.name, _describe(result), then)
-        if self.after_job is not None:
-            try:
-                self.after_job(self.store, result)
-            except Exception:
-                log.exception("%s: the step after the crawl failed", site.name)
+        """Run in a worker thread, with a store connection of its own."""
+        with self.store.reopen() as store:
+            with store.claim(site.name) as held:
+                if not held:
+                    log.info("%s: another scheduler is crawling it; trying again later",
+                             site.name)
+                    return None
+                job = store.job(site.name)
+                if _time(job["next_run"]) > now:
+                    return None  # another scheduler ran it since this one looked
+                result = self._settle(store, site, job) or self._crawl(store, site, job)
+            then = "next run " + _local(result.next_run)
+            if result.outcome == "stopped":
+                then = "the next start resumes it"
+            level = logging.WARNING if result.outcome == "failed" else logging.INFO
+            log.log(level, "%s: %s; %s", site.name, _describe(result), then)
+            if self.after_job is not None:
+                try:
+                    with self._after_lock:
+                        self.after_job(store, result)
+                except Exception:
+                    log.exception("%s: the step after the crawl failed", site.name)
         return result
 
-    def _settle(self, site: Site, job: dict) -> JobResult | None:
+    def _settle(self, store: Store, site: Site, job: dict) -> JobResult | None:
         """A job whose process died after its crawl had ended but before the job was written:
         record it from the run, instead of crawling the site a second time."""
-        run = self.store.latest_run(site.name)
+        run = store.latest_run(site.name)
         if job["outcome"] != "running" or run is None or run["outcome"] is None:
             return None
         if run["started"] < job["last_run_started"]:
             return None
         log.warning("%s: recording the run that ended as its scheduler died", site.name)
-        return self._finish(site, job, run["outcome"], run["counts"], _time(run["finished"]))
+        return self._finish(
+            store, site, job, run["outcome"], run["counts"], _time(run["finished"])
+        )
 
-    def _crawl(self, site: Site, job: dict) -> JobResult:
+    def _crawl(self, store: Store, site: Site, job: dict) -> JobResult:
         if job["outcome"] == "running":
             log.warning("%s: its last run did not finish; resuming its queue", site.name)
         log.info("%s: starting (due since %s)", site.name, _local(_time(job["next_run"])))
-        self.store.start_job(site.name, self.owner, _now())
-        fetcher = Fetcher(contact=self.contact)
+        store.start_job(site.name, self.owner, _now())
+        fetcher = Fetcher(contact=self.contact, gate=self.gate)
         try:
-            with _heartbeat(self.store.path, site.name, self.owner):
+            with _heartbeat(store, site.name, self.owner):
                 summary = crawl(
-                    self.store, self.data_dir, site=site, stop_event=self.stop_event,
-                    fetcher=fetcher,
+                    store, self.data_dir, site=site, stop_event=self.stop_event,
+                    fetcher=fetcher, captures=self.captures,
                 )
         except Exception as exc:
             log.exception("%s: the crawl failed", site.name)
-            return self._finish(site, job, "failed", {}, _now(), f"{type(exc).__name__}: {exc}")
+            error = f"{type(exc).__name__}: {exc}"
+            return self._finish(store, site, job, "failed", {}, _now(), error)
         finally:
             fetcher.close()
         counts = summary.counts()
@@ -220,12 +277,12 @@ class Scheduler:
         if summary.pages and errors == summary.pages:
             kinds = ", ".join(f"{kind} {n}" for kind, n in counts["errors"].items())
             error = f"every page fetched failed ({kinds})"
-            return self._finish(site, job, "failed", counts, _now(), error)
-        return self._finish(site, job, summary.outcome, counts, _now())
+            return self._finish(store, site, job, "failed", counts, _now(), error)
+        return self._finish(store, site, job, summary.outcome, counts, _now())
 
     def _finish(
-        self, site: Site, job: dict, outcome: str, counts: dict, finished: datetime,
-        error: str | None = None,
+        self, store: Store, site: Site, job: dict, outcome: str, counts: dict,
+        finished: datetime, error: str | None = None,
     ) -> JobResult:
         """Write the job's end and its next run: a stopped job stays due, to be resumed; a
         failed one backs off; a successful one waits for its next slot."""
@@ -237,25 +294,8 @@ class Scheduler:
             failures = 0
         if outcome != "stopped":
             due = next_run(self.schedules[site.name], finished, failures, self.max_backoff)
-        self.store.finish_job(site.name, outcome, counts, finished, due, failures, error)
+        store.finish_job(site.name, outcome, counts, finished, due, failures, error)
         return JobResult(site.name, outcome, counts, due, failures, error)
-
-
-@contextmanager
-def site_lock(data_dir: str | Path, site: str) -> Iterator[bool]:
-    """True while this process holds the site; False at once if another process does."""
-    locks = Path(data_dir) / "locks"
-    locks.mkdir(parents=True, exist_ok=True)
-    with open(locks / f"{quote(site, safe='')}.lock", "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @contextmanager
@@ -277,16 +317,16 @@ def stop_on_signals(stop_event: threading.Event) -> Iterator[None]:
 
 
 @contextmanager
-def _heartbeat(store_path: Path, site: str, owner: str) -> Iterator[None]:
+def _heartbeat(store: Store, site: str, owner: str) -> Iterator[None]:
     """Beat every ``HEARTBEAT`` seconds from a thread with its own connection, so a slow page
     does not make a running job look dead."""
     done = threading.Event()
 
     def beat():
-        with Store(store_path) as store:
+        with store.reopen() as own:
             while not done.wait(HEARTBEAT):
                 try:
-                    store.beat_job(site, owner)
+                    own.beat_job(site, owner)
                 except Exception:  # a busy database must not end the crawl
                     log.warning("%s: could not record a heartbeat", site, exc_info=True)
 

@@ -8,7 +8,6 @@ in batches that are each all-or-nothing, and loading the same file twice changes
 from __future__ import annotations
 
 import json
-import sqlite3
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from crawler.article import DATE_SOURCES, Article, Official
-from crawler.store import Store
+from crawler.store import DuplicateURL, Store
 
 TEXT_FIELDS = (
     "id", "url", "title", "published", "date_source", "source", "source_name", "section",
@@ -106,6 +105,6 @@ def _save(store: Store, pending: list[tuple[int, Article]], report: ImportReport
         for number, article in pending:
             try:
                 report.counts[store.save_article(article)] += 1
-            except sqlite3.IntegrityError:
-                report.bad.append((number, f"another article already has the URL {article.url}"))
+            except DuplicateURL as error:
+                report.bad.append((number, str(error)))
     pending.clear()

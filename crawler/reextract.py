@@ -12,20 +12,27 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from crawler.capture import read_capture
+from crawler.capture import captures_dir, read_capture
 from crawler.charset import decode
 from crawler.config import Site
 from crawler.extract import extract
 from crawler.store import Store
 
 
-def reextract(store: Store, data_dir: str | Path, sites: dict[str, Site] | None = None) -> Counter:
-    """Counts of ``new``/``updated``/``unchanged`` and of problems (``missing``, ``not_article``)."""
+def reextract(
+    store: Store,
+    data_dir: str | Path,
+    sites: dict[str, Site] | None = None,
+    captures: str | Path | None = None,
+) -> Counter:
+    """Counts of ``new``/``updated``/``unchanged`` and of problems (``missing``, ``not_article``);
+    the WARC files are read from ``captures`` (default ``DATA/warc``)."""
     counts: Counter = Counter()
+    directory = captures_dir(data_dir, captures)
     for article_id, _, ref in list(store.captures()):
         stored = store.article(article_id)
         try:
-            url, headers, content = read_capture(data_dir, ref)
+            url, headers, content = read_capture(directory, ref)
         except (OSError, ValueError):
             counts["missing"] += 1
             continue

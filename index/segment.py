@@ -14,9 +14,9 @@ from __future__ import annotations
 from array import array
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
+from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter, W3TermInfo
 from whoosh.formats import Frequency, Positions
-from whoosh.system import _INT_SIZE, pack_uint
+from whoosh.system import _INT_SIZE, pack_uint, pack_ushort
 from whoosh.writing import SegmentWriter
 
 from index.analysis import TermMemo
@@ -100,10 +100,14 @@ class PostingBuffer:
 
     def write(self, fieldwriter, schema, lengths) -> None:
         """Every term of every field, in the order the codec wants them."""
+        inline = _BLOCK_API and all(hasattr(fieldwriter, a) for a in ("_tindex", "_fieldid"))
         for fieldname in sorted(self.fields):
             doc_lengths = _lengths(lengths, fieldname)
             fieldwriter.start_field(fieldname, schema[fieldname])
             for term, docs, weights, values in self.fields[fieldname].by_term():
+                if inline and len(docs) < INLINE_LIMIT:
+                    _inline_term(fieldwriter, term, docs, weights, values, doc_lengths)
+                    continue
                 fieldwriter.start_term(term)
                 _write_term(fieldwriter, docs, weights, values, doc_lengths)
                 fieldwriter.finish_term()
@@ -120,6 +124,20 @@ def _lengths(reader, fieldname: str) -> list[int]:
     reader_for = getattr(reader, "doc_field_length_reader", None)
     read = reader_for(fieldname) if reader_for else lambda d: reader.doc_field_length(d, fieldname)
     return [read(d) or 0 for d in range(reader.doc_count_all())]
+
+
+def _inline_term(fieldwriter, term, docs, weights, values, doc_lengths) -> None:
+    """The term's entry as ``finish_term`` writes it for postings kept inline, made in one go:
+    most terms of the pair views are rare, and a posting buffer and term info filled a
+    posting at a time cost more than the rest of their writing."""
+    present = [n for n in (doc_lengths[d] for d in docs) if n] if doc_lengths else []
+    info = W3TermInfo()
+    info._weight, info._df = sum(weights), len(docs)
+    info._minlength, info._maxlength = min(present, default=None), max(present, default=0)
+    info._maxweight = max(0, *weights)
+    info._minid, info._maxid = docs[0], docs[-1]
+    info.set_inlined(docs, weights, [v for v in values if v])
+    fieldwriter._tindex.add(pack_ushort(fieldwriter._fieldid) + term, info.to_bytes())
 
 
 def _write_term(fieldwriter, docs, weights, values, doc_lengths) -> None:

@@ -14,16 +14,14 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import repeat
-from multiprocessing import get_context
+from multiprocessing import connection, get_context
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from crawler.store import Store
+from crawler.store import Store, open_store
 from index.schema import build_schema, document
 from index.segment import ArraySegmentWriter
 
@@ -35,6 +33,10 @@ PART_MIN = 5_000  # fewer articles a worker and starting the worker costs more t
 
 class IndexLockedError(RuntimeError):
     """Another process holds the index for writing."""
+
+
+class IndexBuildError(RuntimeError):
+    """A rebuild could not finish; the index in use is unchanged."""
 
 
 @dataclass
@@ -54,6 +56,14 @@ def current_generation(data_dir: str | Path) -> Path | None:
     except FileNotFoundError:
         return None
     return root / name
+
+
+def indexed_count(data_dir: str | Path) -> int:
+    """Documents in the live index, 0 when there is none; creates nothing."""
+    generation = current_generation(data_dir)
+    if generation is None or not whoosh_index.exists_in(generation):
+        return 0
+    return whoosh_index.open_dir(str(generation)).doc_count()
 
 
 def open_index(data_dir: str | Path, schema=None) -> whoosh_index.Index:
@@ -125,19 +135,67 @@ def rebuild(
     with writer_lock(data_dir, wait):
         previous = current_generation(data_dir)
         generation = _new_generation(data_dir)
-        parts = store.seq_ranges(max(1, min(procs, store.count_articles() // part_min)))
-        if len(parts) == 1:
-            results = [_write_part(store.path, generation, segment_docs, *parts[0])]
-        else:
-            with ProcessPoolExecutor(len(parts), mp_context=get_context("spawn")) as pool:
-                common = repeat(store.path), repeat(generation), repeat(segment_docs)
-                results = list(pool.map(_write_part, *common, *zip(*parts, strict=True)))
-        _commit_segments(generation, [segment for part in results for segment in part.segments])
-        last_seq = max((part.last_seq for part in results), default=0)
-        _write_seq(generation, last_seq)
+        try:
+            parts = store.seq_ranges(max(1, min(procs, store.count_articles() // part_min)))
+            results = _write_parts(store, generation, segment_docs, parts)
+            _commit_segments(generation, [s for part in results for s in part.segments])
+            _write_seq(generation, max((part.last_seq for part in results), default=0))
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)  # a full disk wants its space back
+            raise
         _swap_to(data_dir, generation)
         _remove_old_generations(data_dir, keep={generation.name, getattr(previous, "name", "")})
         return IndexStats(indexed=sum(p.count for p in results), generation=generation.name)
+
+
+def _write_parts(store: Store, generation: Path, segment_docs: int, parts: list) -> list[Part]:
+    """Each part in a worker process of its own, which sends its result through a pipe of its
+    own: no lock or queue is shared, so a worker that is killed (out of memory, SIGKILL) cannot
+    leave the rebuild waiting forever, as it can in a ProcessPoolExecutor."""
+    if len(parts) == 1:
+        return [_write_part(store.location, generation, segment_docs, *parts[0])]
+    context, workers = get_context("spawn"), []
+    try:
+        for after, upto in parts:
+            receive, send = context.Pipe(duplex=False)
+            worker = context.Process(
+                target=_part_worker, args=(send, store.location, generation, segment_docs, after, upto)
+            )
+            worker.start()
+            send.close()  # the worker holds the only writing end: its death is our EOF
+            workers.append((worker, receive))
+        results, pending = [None] * len(workers), {r: n for n, (_, r) in enumerate(workers)}
+        while pending:  # in the order they finish, so that a dead worker stops the rest at once
+            for receive in connection.wait(list(pending)):
+                results[pending.pop(receive)] = _part_result(receive)
+        return results
+    finally:
+        for worker, receive in workers:
+            worker.kill()  # a no-op on a worker that finished
+            worker.join()
+            receive.close()
+
+
+def _part_worker(send, *args) -> None:
+    """In the worker process: the part written, or the exception that stopped it."""
+    try:
+        result = _write_part(*args)
+    except Exception as error:  # an OSError (a full disk) keeps its errno for the message
+        result = error
+    send.send(result)
+
+
+def _part_result(receive) -> Part:
+    try:
+        result = receive.recv()
+    except EOFError:
+        raise IndexBuildError(
+            "a worker process of the index rebuild died (killed, or out of memory); the index "
+            "in use is unchanged: run the rebuild again"
+        ) from None
+    if isinstance(result, Exception):
+        raise result
+    return result
 
 
 @dataclass
@@ -148,7 +206,7 @@ class Part:
 
 
 def _write_part(
-    store_path: Path, generation: Path, segment_docs: int, after: int, upto: int
+    store_location: str, generation: Path, segment_docs: int, after: int, upto: int
 ) -> Part:
     """Index the articles with ``after < seq <= upto`` into new segments, not yet committed.
 
@@ -156,7 +214,7 @@ def _write_part(
     ``segment_docs`` articles, since its postings stay in memory until it is written."""
     ix = whoosh_index.open_dir(str(generation))
     part, segment = Part(segments=[]), None
-    with Store(store_path) as store:
+    with open_store(store_location) as store:
         for seq, article, status in store.changes_since(after, upto):
             segment = segment or ArraySegmentWriter(ix, _lk=False)
             segment.add_document(**document(article, status))
@@ -245,3 +303,20 @@ def _atomic_write(path: Path, text: str) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
+
+
+def publish(data_dir: str | Path, target: str | Path, wait: float = 30.0) -> Path:
+    """Copy the live generation, whole, into ``target``'s index and make it live there.
+
+    The copy is taken under the writer lock, so no update is half in it; ``target`` then holds
+    only finished generations, each under a new name, with ``CURRENT`` written last. Search
+    servers on other machines fetch ``target`` (``rsync`` the generations, then ``CURRENT``)
+    and switch to a new generation as they do after a rebuild."""
+    with writer_lock(data_dir, wait):
+        live = Path(_live_index(data_dir).storage.folder)
+        previous = current_generation(target)
+        copy = index_root(target) / f"gen-{time.time_ns()}"
+        shutil.copytree(live, copy, ignore=shutil.ignore_patterns("*LOCK*", "*.lock"))
+    _swap_to(target, copy)
+    _remove_old_generations(target, keep={copy.name, getattr(previous, "name", "")})
+    return copy

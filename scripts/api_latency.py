@@ -15,8 +15,8 @@ from pathlib import Path
 
 import requests
 
-from bench.server import start_server
-from cli import demo
+from vnsearch.bench.server import start_server
+from vnsearch.cli import demo
 
 QUERIES = [
     {"q": "nguyen van hoa"}, {"q": "Đảng bộ"}, {"q": '"dân vận"'}, {"q": "25-NQ/TW"},

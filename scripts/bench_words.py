@@ -1,4 +1,4 @@
-"""Derive ``bench/words.txt`` (a word and its count a line) from a corpus of news articles.
+"""Derive ``vnsearch/bench/words.txt`` (a word and its count a line) from a corpus of news articles.
 
 Run by hand on a JSONL corpus (``title`` and ``body`` a line); nothing reads the corpus at run
 time, and only words and their counts are written, never any of its text.
@@ -11,7 +11,7 @@ runs are then cut into words, longest first, and the words counted. Names of peo
 syllable capitalised, the first a family name) are left out: the bench names officials of its
 own.
 
-    python -m scripts.bench_words CORPUS.jsonl.gz bench/words.txt
+    python -m scripts.bench_words CORPUS.jsonl.gz vnsearch/bench/words.txt
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ import re
 import sys
 from collections import Counter
 
-from bench.corpus import SURNAMES
 from index.analysis import fold, nfc, place_tone
+from vnsearch.bench.corpus import SURNAMES
 
 MIN_PAIR = 25  # a word seen fewer times than this is not told from chance
 MIN_PMI = 3.0

@@ -51,8 +51,9 @@ def read_lines(paths: Iterable[str | Path]) -> list[str]:
     """The lines of data files, NFC, without ``#`` comments and blank lines."""
     lines = []
     for path in paths:
-        for line in Path(path).read_text(encoding="utf-8").splitlines():
-            line = unicodedata.normalize("NFC", line.split("#", 1)[0]).strip()
+        text = unicodedata.normalize("NFC", Path(path).read_text(encoding="utf-8"))
+        for line in text.splitlines():
+            line = line.split("#", 1)[0].strip()
             if line:
                 lines.append(line)
     return lines
@@ -71,7 +72,7 @@ def load_vocabulary(extra_paths: Iterable[str | Path] = ()) -> Vocabulary:
         spellings = [s for s in spellings if s]
         if len(spellings) < 2:
             raise ValueError(f"abbreviation line needs a short and a long form: {line}")
-        known = {by_key[k] for k in map(_key, spellings) if k in by_key}
+        known = {by_key[k] for k in map(spelling_key, spellings) if k in by_key}
         group = min(known) if known else len(groups)
         if group == len(groups):
             groups.append([])
@@ -82,11 +83,11 @@ def load_vocabulary(extra_paths: Iterable[str | Path] = ()) -> Vocabulary:
             if spelling not in groups[group]:
                 groups[group].append(spelling)
         for spelling in groups[group]:
-            by_key[_key(spelling)] = group
+            by_key[spelling_key(spelling)] = group
     index: dict[Spelling, list[int]] = {}
     for i, group in enumerate(groups):
         for spelling in group:
-            index.setdefault(_key(spelling), []).append(i)
+            index.setdefault(spelling_key(spelling), []).append(i)
     return Vocabulary(
         tuple(tuple(g) for g in groups), {k: tuple(dict.fromkeys(v)) for k, v in index.items()}
     )
@@ -103,15 +104,15 @@ def expansions(syllables: Sequence[str], vocabulary: Vocabulary | None = None) -
     exact view (``["tp", "hcm"]``)."""
     vocabulary = vocabulary or default_vocabulary()
     word = typed(syllables)
-    key = _key(word)
+    key = spelling_key(word)
     found: dict[Spelling, Spelling] = {}
     for group in vocabulary.by_key.get(key, ()):
         spellings = vocabulary.groups[group]
-        if not any(_key(s) == key and compatible(word, s) for s in spellings):
+        if not any(spelling_key(s) == key and compatible(word, s) for s in spellings):
             continue
         for spelling in spellings:
-            if _key(spelling) != key:
-                found.setdefault(_key(spelling), spelling)
+            if spelling_key(spelling) != key:
+                found.setdefault(spelling_key(spelling), spelling)
     return [list(s) for s in found.values()]
 
 
@@ -121,5 +122,6 @@ def abbreviation_units(vocabulary: Vocabulary | None = None) -> list[list[str]]:
     return [list(s) for group in vocabulary.groups for s in group]
 
 
-def _key(spelling: Spelling) -> Spelling:
-    return tuple(fold(s) for s in spelling)
+def spelling_key(spelling: Spelling) -> Spelling:
+    """The key spellings are compared by: the syllables without marks."""
+    return tuple(map(fold, spelling))

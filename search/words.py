@@ -9,7 +9,10 @@ units are the most used wins (``học sinh | học`` or ``học | sinh học``).
 * the abbreviations and their long forms (``abbreviations.txt``, through :mod:`search.vocabulary`);
 * the officials' names the archive knows (passed in, compared without marks);
 * the general word list (``lexicon.txt``: two open word lists, kept where the press uses them,
-  most used first; see its header and docs/words.md).
+  most used first; see its header and docs/words.md);
+* when the archive's statistics are given, runs of syllables that the archive writes together
+  far more often than chance (words and names the lists lack: ``kỳ họp``, ``lấy phiếu``),
+  joined only where no listed unit covers them.
 
 A syllable typed with marks must be that syllable; one typed bare may be any reading of it, so
 ``uy ban nhan dan`` is ``ủy ban nhân dân`` while ``dân vẫn`` is not ``dân vận``.
@@ -18,24 +21,33 @@ A syllable typed with marks must be that syllable; one typed bare may be any rea
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Protocol
 
-from index.analysis import fold
+from index.analysis import fold, fold_text, words
 from search.vocabulary import (
     Spelling,
     abbreviation_units,
     compatible,
     read_lines,
+    spelling_key,
     syllables_of,
     typed,
 )
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.txt")
 TERMS_PATH = Path(__file__).with_name("terms.txt")
+# Two syllables no known unit covers stand together when the archive writes them side by side
+# at least MIN_PAIR times and MIN_PMI bits more often than chance; a run of up to MAX_RUN such
+# syllables is one unit. Chosen on the judged set (docs/words.md).
+MIN_PAIR = 10
+MIN_PMI = 3.0
+MAX_RUN = 4
 
 
 class WordStats(Protocol):
@@ -48,6 +60,29 @@ class WordStats(Protocol):
     def pair(self, a: str, b: str) -> int: ...  # occurrences of folded a directly followed by b
 
 
+class CountedStats:
+    """:class:`WordStats` counted from texts, as the index's syllables and pairs count them."""
+
+    def __init__(self, texts: Iterable[str] = ()):
+        self.syllables: Counter[str] = Counter()
+        self.pairs: Counter[tuple[str, str]] = Counter()
+        self.total = 0
+        for text in texts:
+            self.add(text)
+
+    def add(self, text: str) -> None:
+        folded = fold_text(" ".join(words(text))).split()
+        self.syllables.update(folded)
+        self.pairs.update(pairwise(folded))
+        self.total += len(folded)
+
+    def syllable(self, folded: str) -> int:
+        return self.syllables[folded]
+
+    def pair(self, a: str, b: str) -> int:
+        return self.pairs[a, b]
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Multi-syllable units by their folded syllables, each spelling with its weight."""
@@ -55,6 +90,7 @@ class Lexicon:
     units: dict[Spelling, tuple[tuple[Spelling, float], ...]]
     longest: int
     top: float  # the weight of the fixed terms, above every word of the word list
+    standalone: frozenset[str]  # folded one-syllable terms (UBND), never joined to a neighbour
 
 
 def load_lexicon(ranked: Iterable[Spelling], terms: Iterable[Spelling]) -> Lexicon:
@@ -71,13 +107,17 @@ def load_lexicon(ranked: Iterable[Spelling], terms: Iterable[Spelling]) -> Lexic
     for rank, spelling in enumerate(ranked, 1):
         weights.setdefault(spelling, top - math.log(rank + 1))
     units: dict[Spelling, list[tuple[Spelling, float]]] = {}
+    standalone = set()
     for spelling, weight in weights.items():
         if len(spelling) > 1:
-            units.setdefault(_key(spelling), []).append((spelling, weight))
+            units.setdefault(spelling_key(spelling), []).append((spelling, weight))
+        elif spelling:
+            standalone.add(fold(spelling[0]))
     return Lexicon(
         {key: tuple(found) for key, found in units.items()},
         max(map(len, units), default=1),
         top,
+        frozenset(standalone),
     )
 
 
@@ -85,7 +125,8 @@ def load_lexicon(ranked: Iterable[Spelling], terms: Iterable[Spelling]) -> Lexic
 def default_lexicon() -> Lexicon:
     terms = [syllables_of(line) for line in read_lines([TERMS_PATH])]
     terms += [tuple(unit) for unit in abbreviation_units()]
-    return load_lexicon((syllables_of(line) for line in read_lines([LEXICON_PATH])), terms)
+    # The word list is written in the exact view already (scripts/words_quality.py).
+    return load_lexicon((tuple(line.split()) for line in read_lines([LEXICON_PATH])), terms)
 
 
 def read_words(
@@ -103,24 +144,31 @@ def read_words(
     """
     lexicon = lexicon or default_lexicon()
     word = typed(syllables)
-    folded = tuple(fold(s) for s in word)
+    folded = spelling_key(word)
     names_known = _name_keys(names if isinstance(names, (frozenset, tuple)) else tuple(names))
-    n = len(word)
-    # best[i]: (words, -weight) of the best reading of the first i syllables, and its last word
+
+    def listed(i: int, length: int) -> float | None:
+        key = folded[i : i + length]
+        if key in names_known:
+            return lexicon.top
+        found = lexicon.units.get(key, ())
+        return max((w for s, w in found if compatible(word[i : i + length], s)), default=None)
+
+    lengths = _fewest_words(len(word), lexicon.longest, listed)
+    return _join_unlisted(lengths, word, folded, lexicon, stats) if stats else lengths
+
+
+def _fewest_words(n: int, longest: int, weight: Callable[[int, int], float | None]) -> list[int]:
+    """The reading of ``n`` syllables in the fewest units, then the greatest total weight;
+    ``weight(i, length)`` is that of the unit starting at ``i``, None if there is none."""
+    # best[i]: (units, -weight) of the best reading of the first i syllables, and its last unit
     best: list[tuple[int, float, int]] = [(0, 0.0, 0)] + [(n + 1, 0.0, 1)] * n
     for i in range(n):
-        words_so_far, minus_weight, _ = best[i]
-        for length in range(1, min(lexicon.longest, n - i) + 1):
-            if length == 1:
-                weight = 0.0
-            else:
-                key = folded[i : i + length]
-                weight = _unit_weight(lexicon, word[i : i + length], key, names_known)
-                if weight is None:
-                    continue
-            candidate = (words_so_far + 1, minus_weight - weight, length)
-            if candidate[:2] < best[i + length][:2]:
-                best[i + length] = candidate
+        units, minus_weight, _ = best[i]
+        for length in range(1, min(longest, n - i) + 1):
+            w = 0.0 if length == 1 else weight(i, length)
+            if w is not None and (units + 1, minus_weight - w) < best[i + length][:2]:
+                best[i + length] = (units + 1, minus_weight - w, length)
     lengths, at = [], n
     while at > 0:
         lengths.append(best[at][2])
@@ -128,21 +176,49 @@ def read_words(
     return lengths[::-1]
 
 
-def _unit_weight(
-    lexicon: Lexicon, word: Spelling, key: Spelling, names: frozenset[Spelling]
-) -> float | None:
-    """The weight of reading ``word`` as one unit, None when it is not a known unit."""
-    if key in names:
-        return lexicon.top
-    weights = [w for spelling, w in lexicon.units.get(key, ()) if compatible(word, spelling)]
-    return max(weights, default=None)
+def _join_unlisted(
+    lengths: list[int], word: Spelling, folded: Spelling, lexicon: Lexicon, stats: WordStats
+) -> list[int]:
+    """Runs of syllables no known unit covers, joined where the archive binds them
+    (``lấy phiếu | tín nhiệm``, ``Tân Sơn Nhất``); known units are never cut or extended."""
+    bonds: dict[int, bool] = {}
+
+    def bound(i: int) -> bool:
+        if i not in bonds:
+            bonds[i] = _bound(lexicon, word[i : i + 2], folded[i : i + 2], stats)
+        return bonds[i]
+
+    def chain(start: int) -> Callable[[int, int], float | None]:
+        return lambda i, n: 0.0 if all(bound(start + i + k) for k in range(n - 1)) else None
+
+    out, at, run = [], 0, 0  # run: loose syllables waiting before ``at``
+    for length in [*lengths, 0]:
+        loose = length == 1 and folded[at].isalpha() and folded[at] not in lexicon.standalone
+        if loose:
+            run += 1
+        else:
+            out += _fewest_words(run, MAX_RUN, chain(at - run)) if run > 1 else [1] * run
+            out += [length] if length else []
+            run = 0
+        at += length
+    return out
+
+
+def _bound(lexicon: Lexicon, word: Spelling, pair: Spelling, stats: WordStats) -> bool:
+    """Whether two syllables stand together in the archive far more often than chance.
+
+    The counts are of folded syllables, so a pair the word list knows in other marks than the
+    ones typed (``dân vẫn``, where the archive's ``dan van`` is mostly ``dân vận``) is no bond.
+    """
+    listed = lexicon.units.get(pair, ())
+    if listed and not any(compatible(word, s) for s, _ in listed):
+        return False
+    together = stats.pair(*pair)
+    apart = max(stats.syllable(pair[0]) * stats.syllable(pair[1]), 1)
+    return together >= MIN_PAIR and math.log2(together * max(stats.total, 1) / apart) >= MIN_PMI
 
 
 @lru_cache(maxsize=8)
 def _name_keys(names: frozenset[str] | tuple[str, ...]) -> frozenset[Spelling]:
-    keys = (_key(syllables_of(name)) for name in names)
+    keys = (spelling_key(syllables_of(name)) for name in names)
     return frozenset(k for k in keys if len(k) > 1)
-
-
-def _key(spelling: Spelling) -> Spelling:
-    return tuple(fold(s) for s in spelling)

@@ -1,15 +1,54 @@
-"""Shared test setup: a store in a temp data dir, and the relevance figures printed at the end
-of every run."""
+"""Shared test setup: stores (SQLite in a temp data dir; PostgreSQL in a throwaway cluster,
+one for the whole session), and the relevance figures printed at the end of every run."""
+
+import os
 
 import pytest
 
-from crawler.store import Store
+from crawler.store import Store, open_store
+from vnsearch.bench.pgcluster import Cluster, ClusterUnavailable
 
 
 @pytest.fixture
 def store(tmp_path):
     """A real SQLite store in the test's own data dir."""
     with Store.in_data_dir(tmp_path) as store:
+        yield store
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """A real PostgreSQL server for the session; skipped when its binaries are missing, unless
+    VNSEARCH_REQUIRE_POSTGRES=1 (as in CI), where that fails instead."""
+    try:
+        cluster = Cluster()
+    except ClusterUnavailable as error:
+        if os.environ.get("VNSEARCH_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"{error}; VNSEARCH_REQUIRE_POSTGRES=1 requires it")
+        pytest.skip(str(error))
+    yield cluster
+    cluster.close()
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster):
+    """The URL of a fresh, empty database, dropped after the test."""
+    url = postgres_cluster.create_database("test")
+    yield url
+    postgres_cluster.drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request, tmp_path):
+    """Where a test's store lives, once for each backend: None (SQLite in tmp_path, the
+    default) or a PostgreSQL URL."""
+    return None if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def any_store(location, tmp_path):
+    """The same test against a SQLite and a PostgreSQL store."""
+    with open_store(location, tmp_path) as store:
         yield store
 
 

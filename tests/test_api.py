@@ -1,4 +1,4 @@
-"""The JSON API, exports, feed, CORS, admin token and rate limit; and the production server
+"""The JSON API, exports, feed, CORS and admin token; and the production server
 under concurrent reads while the index is written."""
 
 import csv
@@ -17,16 +17,15 @@ from urllib.parse import quote
 import pytest
 from click.testing import CliRunner
 
-from cli.main import main
 from crawler.article import EXPORT_KEYS, Article
 from crawler.store import Store
 from search.engine import Engine, SearchRequest
 from search.filters import Filters
 from tests import webui_fixtures
 from tests.webui_fixtures import ARTICLES, SCRIPT, save_articles
+from vnsearch.cli.main import main
 from webui import create_app
 from webui.openapi import document
-from webui.security import RateLimiter
 
 # The shared fixtures, exposed here so that pytest finds them.
 app, client, data_dir = webui_fixtures.app, webui_fixtures.client, webui_fixtures.data_dir
@@ -255,7 +254,7 @@ def test_exports_and_api_serve_hostile_text_as_data_not_html(client):
     assert "<script" not in snippet and "<img" not in snippet and "<mark>" in snippet
 
 
-# -- CORS, admin, rate limit ----------------------------------------------------------------
+# -- CORS and admin (rate limits: test_rate_limit.py) ---------------------------------------
 
 
 def test_cors_any_origin_without_credentials(client):
@@ -301,36 +300,6 @@ def test_reindex_needs_the_token_and_indexes_new_articles(tmp_path):
     assert client.get("/api/articles/nq25").status_code == 200
 
 
-def test_rate_limit_answers_429_with_retry_after(data_dir):
-    client = create_app({"DATA_DIR": data_dir, "RATE_LIMIT": "3/minute"}).test_client()
-    statuses = [client.get("/api/officials").status_code for _ in range(3)]
-    limited = client.get("/api/search")
-    assert statuses == [200, 200, 200]
-    assert error_of(limited, 429) == "too many requests; slow down"
-    assert 1 <= int(limited.headers["Retry-After"]) <= 60
-    assert client.get("/feed.atom").status_code == 429
-    assert client.get("/search").status_code == 200  # pages are left to the proxy
-    other = client.get("/api/officials", environ_base={"REMOTE_ADDR": "127.0.0.2"})
-    assert other.status_code == 200
-
-
-def test_rate_limiter_windows():
-    limiter = RateLimiter.parse("2 per second")
-    assert [limiter.wait("a", 10.0), limiter.wait("a", 10.1)] == [0, 0]
-    assert limiter.wait("a", 10.5) == pytest.approx(0.5)
-    assert limiter.wait("a", 11.0) == 0
-    with pytest.raises(ValueError):
-        RateLimiter.parse("lots")
-
-
-def test_trusted_proxy_sets_the_client_address(data_dir):
-    app = create_app({"DATA_DIR": data_dir, "RATE_LIMIT": "1/minute", "TRUSTED_PROXIES": 1})
-    client = app.test_client()
-    forwarded = [client.get("/api/officials", headers={"X-Forwarded-For": f"10.0.0.{n}"})
-                 for n in (1, 2)]
-    assert [r.status_code for r in forwarded] == [200, 200]
-
-
 def test_serve_rejects_a_bad_rate_limit(tmp_path):
     arguments = ["serve", "--rate-limit", "lots", "--data-dir", str(tmp_path)]
     result = CliRunner().invoke(main, arguments)
@@ -340,7 +309,7 @@ def test_serve_rejects_a_bad_rate_limit(tmp_path):
 # -- the production server under load -------------------------------------------------------
 
 NEW = 30
-SERVE = "from cli.main import main; main()"
+SERVE = "from vnsearch.cli.main import main; main()"
 
 
 def fetch(url: str) -> tuple[int, dict | None]:

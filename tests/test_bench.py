@@ -9,8 +9,13 @@ from collections import Counter
 import pytest
 from click.testing import CliRunner
 
-from bench import fts5
-from bench.corpus import (
+from crawler.article import EXPORT_KEYS, Article
+from crawler.store import Store
+from index import writer
+from index.analysis import fold, place_tone
+from search.engine import Engine
+from vnsearch.bench import fts5
+from vnsearch.bench.corpus import (
     WORDS_FILE,
     CorpusError,
     Generator,
@@ -19,14 +24,9 @@ from bench.corpus import (
     read_jsonl,
     read_words,
 )
-from bench.queries import QUERY_TYPES, lexicon, make_queries, runs
-from bench.report import render
-from cli.main import main
-from crawler.article import EXPORT_KEYS, Article
-from crawler.store import Store
-from index import writer
-from index.analysis import fold, place_tone
-from search.engine import Engine
+from vnsearch.bench.queries import QUERY_TYPES, lexicon, make_queries, runs
+from vnsearch.bench.report import render
+from vnsearch.cli.main import main
 
 
 def test_same_seed_gives_the_same_corpus_and_another_seed_another():

@@ -10,9 +10,9 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from cli.main import main
 from crawler.sample import serve_sample
 from crawler.store import Store
+from vnsearch.cli.main import main
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +75,7 @@ def test_unknown_site_and_broken_config_name_the_file(tmp_path):
 def test_demo_crawls_indexes_and_serves_the_sample(tmp_path):
     env = {**os.environ, "VNSEARCH_DATA_DIR": str(tmp_path)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "cli", "demo", "--port", "0"],
+        [sys.executable, "-m", "vnsearch.cli", "demo", "--port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
     )
     try:
@@ -96,11 +96,9 @@ def test_demo_crawls_indexes_and_serves_the_sample(tmp_path):
 
 
 def test_crawl_refuses_a_site_the_scheduler_is_crawling(tmp_path):
-    from crawler.jobs import site_lock
-
     config = tmp_path / "sites.toml"
     config.write_text('[sites.a]\nstart_urls = ["http://127.0.0.1:9/"]\n')
-    with site_lock(tmp_path, "a"):
+    with Store.in_data_dir(tmp_path) as store, store.claim("a"):
         result = invoke(tmp_path, "crawl", "--config", str(config))
     assert result.exit_code != 0 and "being crawled by another vnsearch process" in result.output
 

@@ -12,7 +12,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bench import corpus
 from crawler.article import EXPORT_KEYS, Article
 from crawler.store import Store
 from index import writer
@@ -23,6 +22,7 @@ from search.engine import Engine, SearchRequest
 from search.filters import Filters
 from search.officials import OfficialsDirectory
 from search.query import Syllable
+from vnsearch.bench import corpus
 
 BASE = 90
 FIELDS = ("body_f", "title_f", "body", "body_pairs", "officials", "source")

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli.main import main
 from crawler.config import ConfigError, Site, load_sites
 from crawler.schedule import Cron, Interval, parse_schedule
+from vnsearch.cli.main import main
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "sites.example.toml"
 

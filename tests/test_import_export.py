@@ -4,7 +4,7 @@ import json
 
 from click.testing import CliRunner
 
-from cli.main import main
+from vnsearch.cli.main import main
 
 GOOD = {
     "id": "a1",
@@ -86,11 +86,11 @@ def test_a_store_made_before_date_source_and_source_name_gains_them(tmp_path):
     """An archive crawled by an earlier release opens, keeps its articles and exports them."""
     import sqlite3
 
-    from crawler.store import SCHEMA, Store
+    from crawler.store import Store
+    from crawler.store.migrations import STEPS, statements
 
-    old_schema = "\n".join(
-        line for line in SCHEMA.splitlines() if "date_source" not in line and "source_name" not in line
-    )
+    # the first release's tables, as step 1 makes them, from before the schema had versions
+    old_schema = ";\n".join(s for s in statements(STEPS[0], "sqlite", None) if "counters" not in s)
     data = tmp_path / "data"
     data.mkdir()
     with sqlite3.connect(data / "store.sqlite") as db:

@@ -5,24 +5,29 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from crawler.store import JOB_STALE_AFTER, Store, stamp
+from crawler.store import JOB_STALE_AFTER, Store, open_store, stamp
+from vnsearch.bench.pgcluster import free_port
 from webui import create_app
 
 TOKEN = "s3cret-tøken"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
-@pytest.fixture
-def data_dir(tmp_path):
+def two_jobs(store: Store) -> None:
     """Two jobs as the scheduler leaves them: one done, one running right now."""
     now = datetime.now(timezone.utc)
+    store.plan_job("baokontum", "6h", now)
+    store.start_job("baokontum", "host:1", now - timedelta(minutes=2))
+    counts = {"pages": 9, "new": 4, "updated": 1, "gone": 0, "errors": {}}
+    store.finish_job("baokontum", "complete", counts, now, now + timedelta(hours=6), 0)
+    store.plan_job("tinhuykontum", "0 */6 * * *", now)
+    store.start_job("tinhuykontum", "host:2", now)
+
+
+@pytest.fixture
+def data_dir(tmp_path):
     with Store.in_data_dir(tmp_path) as store:
-        store.plan_job("baokontum", "6h", now)
-        store.start_job("baokontum", "host:1", now - timedelta(minutes=2))
-        counts = {"pages": 9, "new": 4, "updated": 1, "gone": 0, "errors": {}}
-        store.finish_job("baokontum", "complete", counts, now, now + timedelta(hours=6), 0)
-        store.plan_job("tinhuykontum", "0 */6 * * *", now)
-        store.start_job("tinhuykontum", "host:2", now)
+        two_jobs(store)
     return tmp_path
 
 
@@ -74,3 +79,18 @@ def test_the_admin_route_never_answers_another_origin(data_dir):
     response = client.get("/api/jobs", headers={**AUTH, "Origin": "http://127.0.0.1:9"})
     assert response.status_code == 200
     assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_the_jobs_of_a_postgres_store_are_served_and_an_unreachable_one_is_503(
+    postgres_url, tmp_path
+):
+    with open_store(postgres_url) as store:
+        two_jobs(store)
+    config = {"DATA_DIR": tmp_path, "STORE": postgres_url, "ADMIN_TOKEN": TOKEN}
+    jobs = jobs_of(create_app(config).test_client().get("/api/jobs", headers=AUTH))
+    assert jobs["tinhuykontum"]["running"] and jobs["baokontum"]["counts"]["new"] == 4
+    assert not (tmp_path / "store.sqlite").exists()
+    away = {**config, "STORE": f"postgresql://vnsearch@127.0.0.1:{free_port()}/archive"}
+    response = create_app(away).test_client().get("/api/jobs", headers=AUTH)
+    assert response.status_code == 503
+    assert response.get_json()["error"].startswith("cannot open the PostgreSQL store 127.0.0.1:")

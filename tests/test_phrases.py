@@ -5,7 +5,6 @@ import random
 
 import pytest
 
-from bench import corpus
 from crawler.article import EXPORT_KEYS, Article
 from crawler.store import Store
 from index import writer
@@ -13,6 +12,7 @@ from search import matching
 from search.engine import Engine
 from search.query import Syllable
 from tests.wordtruth import Text, articles_holding
+from vnsearch.bench import corpus
 
 
 @pytest.fixture(scope="module")

@@ -4,24 +4,22 @@ missed runs, backoff, the site lock, kills and SIGTERM."""
 import json
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
-from contextlib import closing
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from click.testing import CliRunner
 
-from cli.main import main
-from cli.schedule import index_after_job
 from crawler.config import ConfigError, Site
 from crawler.crawl import crawl
-from crawler.jobs import Scheduler, scheduled_sites, site_lock
-from crawler.store import Store, stamp
+from crawler.jobs import Scheduler, scheduled_sites
+from crawler.store import Store, open_store, stamp
 from index.writer import open_index
 from tests.httpserver import Server, page
+from vnsearch.cli.main import main
+from vnsearch.cli.schedule import index_after_job
 
 PARAGRAPHS = [
     "Sáng nay, Ban Thường vụ Tỉnh ủy Kon Tum tổ chức hội nghị sơ kết công tác quý I, triển khai "
@@ -55,8 +53,8 @@ class ChangingSite:
         server.routes["/"] = self.home
         server.routes["/rss.xml"] = self.feed
 
-    def site(self, schedule: str = "1s", **options) -> Site:
-        return Site("baokontum", start_urls=[self.server.url("/")],
+    def site(self, schedule: str = "1s", name: str = "baokontum", **options) -> Site:
+        return Site(name, start_urls=[self.server.url("/")],
                     feeds=[self.server.url("/rss.xml")], delay=0, schedule=schedule, **options)
 
     def publish(self, *numbers: int):
@@ -218,10 +216,10 @@ def test_a_failing_site_backs_off_and_recovers(news, store, tmp_path):
 
 # -- the lock, kills and signals ---------------------------------------------------------------
 
-SCHEDULE = "from cli.main import main; main()"
+SCHEDULE = "from vnsearch.cli.main import main; main()"
 
 
-def start_scheduler(tmp_path, news, *args) -> subprocess.Popen:
+def start_scheduler(tmp_path, news, *args, location=None) -> subprocess.Popen:
     config = tmp_path / "sites.toml"
     site = news.site("1h")
     config.write_text(
@@ -230,25 +228,21 @@ def start_scheduler(tmp_path, news, *args) -> subprocess.Popen:
         encoding="utf-8",
     )
     command = [sys.executable, "-c", SCHEDULE, "schedule", "--config", str(config),
-               "--data-dir", str(tmp_path), *args]
+               "--data-dir", str(tmp_path), *args, *(["--store", location] if location else [])]
     return subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
 
 
-def pages_so_far(tmp_path) -> int:
-    path = tmp_path / "store.sqlite"
-    if not path.exists():
+def pages_so_far(tmp_path, location=None) -> int:
+    if location is None and not (tmp_path / "store.sqlite").exists():
         return 0
-    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)) as db:
-        try:
-            row = db.execute("SELECT counts FROM runs ORDER BY id DESC LIMIT 1").fetchone()
-        except sqlite3.OperationalError:  # the schema is not there yet
-            return 0
-    return json.loads(row[0]).get("pages", 0) if row else 0
+    with open_store(location, tmp_path) as store:
+        runs = store.runs(1)
+    return runs[0]["counts"].get("pages", 0) if runs else 0
 
 
-def wait_for_pages(process, tmp_path, pages: int):
+def wait_for_pages(process, tmp_path, pages: int, location=None):
     deadline = time.monotonic() + 20
-    while pages_so_far(tmp_path) < pages:
+    while pages_so_far(tmp_path, location) < pages:
         assert process.poll() is None, "the scheduler ended before it could be interrupted"
         assert time.monotonic() < deadline, "the scheduler made no progress"
         time.sleep(0.02)
@@ -264,12 +258,12 @@ def slow_news():
 
 
 def test_a_second_scheduler_skips_a_held_site_and_a_killed_one_holds_nothing(
-    slow_news, tmp_path
+    slow_news, tmp_path, location
 ):
-    process = start_scheduler(tmp_path, slow_news, "--once")
+    process = start_scheduler(tmp_path, slow_news, "--once", location=location)
     try:
-        wait_for_pages(process, tmp_path, 6)
-        with Store.in_data_dir(tmp_path) as store:
+        wait_for_pages(process, tmp_path, 6, location)
+        with open_store(location, tmp_path) as store:
             second = Scheduler(store, tmp_path, [slow_news.site("1h")])
             assert second.run_due() == []
             [job] = store.jobs()
@@ -277,7 +271,7 @@ def test_a_second_scheduler_skips_a_held_site_and_a_killed_one_holds_nothing(
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait()
-    with Store.in_data_dir(tmp_path) as store:
+    with open_store(location, tmp_path) as store:
         assert store.jobs()[0]["outcome"] in ("running", "interrupted")
         killed_at = store.count_articles()
         assert 0 < killed_at < 25
@@ -291,10 +285,10 @@ def test_a_second_scheduler_skips_a_held_site_and_a_killed_one_holds_nothing(
             assert searcher.doc_count() == 25
 
 
-def test_sigterm_finishes_the_page_and_the_next_start_resumes(slow_news, tmp_path):
-    process = start_scheduler(tmp_path, slow_news)
+def test_sigterm_finishes_the_page_and_the_next_start_resumes(slow_news, tmp_path, location):
+    process = start_scheduler(tmp_path, slow_news, location=location)
     try:
-        wait_for_pages(process, tmp_path, 6)
+        wait_for_pages(process, tmp_path, 6, location)
         process.send_signal(signal.SIGTERM)
         _, log = process.communicate(timeout=15)
     finally:
@@ -305,7 +299,7 @@ def test_sigterm_finishes_the_page_and_the_next_start_resumes(slow_news, tmp_pat
     assert all(re.match(pattern, line) for line in lines), log
     assert any("SIGTERM received" in line for line in lines)
     assert any("baokontum: stopped" in line for line in lines)
-    with Store.in_data_dir(tmp_path) as store:
+    with open_store(location, tmp_path) as store:
         job = store.job("baokontum")
         assert job["outcome"] == "stopped" and store.runs(1)[0]["outcome"] == "stopped"
         assert job["owner"] is None and job["failures"] == 0
@@ -313,22 +307,14 @@ def test_sigterm_finishes_the_page_and_the_next_start_resumes(slow_news, tmp_pat
         assert 0 < stopped_at < 25
         # a stopped job stays due: the next start resumes it at once
         assert datetime.fromisoformat(job["next_run"]) <= datetime.now(timezone.utc)
-    process = start_scheduler(tmp_path, slow_news, "--once")
+    process = start_scheduler(tmp_path, slow_news, "--once", location=location)
     _, log = process.communicate(timeout=30)
     assert process.returncode == 0, log
-    with Store.in_data_dir(tmp_path) as store:
+    with open_store(location, tmp_path) as store:
         assert store.job("baokontum")["outcome"] == "complete"
         assert store.count_articles() == 25 and new_total(store) == 25
         assert store.runs(1)[0]["counts"]["new"] == 25 - stopped_at
     assert "indexed" in log
-
-
-def test_the_site_lock_admits_one_holder_and_names_its_file_safely(tmp_path):
-    with site_lock(tmp_path, "báo/tỉnh") as first, site_lock(tmp_path, "báo/tỉnh") as second:
-        assert first and not second
-    with site_lock(tmp_path, "báo/tỉnh") as again:
-        assert again
-    assert [p.name for p in (tmp_path / "locks").iterdir()] == ["b%C3%A1o%2Ft%E1%BB%89nh.lock"]
 
 
 def test_a_run_that_ended_as_its_scheduler_died_is_recorded_not_repeated(news, store, tmp_path):

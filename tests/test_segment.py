@@ -4,10 +4,10 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from bench import corpus
 from crawler.article import EXPORT_KEYS, Article, Official
 from index import segment, writer
 from index.schema import build_schema, document
+from vnsearch.bench import corpus
 
 EDGE_CASES = [
     Article(

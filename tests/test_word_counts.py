@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from bench import corpus
 from crawler.article import EXPORT_KEYS, Article
 from crawler.store import Store
 from index import writer
@@ -20,6 +19,7 @@ from search.engine import Engine, SearchRequest
 from search.query import parse
 from tests.test_relevance import index_truth
 from tests.wordtruth import Text, articles_holding, typed
+from vnsearch.bench import corpus
 
 CASES = json.loads((Path(__file__).parent / "words" / "counts.json").read_text())["cases"]
 MIN_READ_AS_JUDGED = 0.95

@@ -10,13 +10,15 @@ from __future__ import annotations
 from flask import Flask, current_app, request
 from werkzeug.exceptions import HTTPException
 
+from crawler.store import Store, StoreError, open_store
 from search.engine import Engine, SearchError
 
 DEFAULTS = {
     "DATA_DIR": "data",
+    "STORE": None,  # a postgresql:// URL; None: the SQLite store in DATA_DIR
     "ADMIN_TOKEN": None,  # None: no admin endpoint exists
     "CORS_ORIGINS": "*",  # "*" or origins (list or comma-separated) that may call the API
-    "RATE_LIMIT": None,  # e.g. "120/minute" per client on the API and the feed; None: off
+    "RATE_LIMIT": None,  # e.g. "120/minute" per client on the API and the feed (loopback exempt)
     "TRUSTED_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-* headers are believed
     "EXPORT_LIMIT": 10000,  # rows in one CSV/JSONL export
 }
@@ -44,6 +46,10 @@ def create_app(config: dict | None = None) -> Flask:
     def bad_request(error):
         return respond(400, str(error))
 
+    @app.errorhandler(StoreError)
+    def store_unavailable(error):
+        return respond(503, str(error))
+
     @app.errorhandler(HTTPException)
     def http_error(error):
         response = respond(error.code or 500, _message(error))
@@ -62,6 +68,11 @@ def create_app(config: dict | None = None) -> Flask:
 
 def engine() -> Engine:
     return current_app.extensions["vnsearch.engine"]
+
+
+def archive() -> Store:
+    """A connection to the archive's store, for one request (close it)."""
+    return open_store(current_app.config["STORE"], current_app.config["DATA_DIR"])
 
 
 def _message(error: HTTPException) -> str:

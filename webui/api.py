@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from crawler.store import Store
 from index import writer
-from webui import engine
+from webui import archive, engine
 from webui.openapi import document
 from webui.params import SearchState, integer, text
 from webui.security import admin_only
@@ -64,7 +63,7 @@ def reindex():
     """Index what the crawler stored since the last update; never fetches anything."""
     data_dir = current_app.config["DATA_DIR"]
     try:
-        with Store.in_data_dir(data_dir) as store:
+        with archive() as store:
             stats = writer.update(store, data_dir, wait=5.0)
     except writer.IndexLockedError as error:
         abort(409, str(error))
@@ -75,5 +74,5 @@ def reindex():
 @admin_only
 def jobs():
     """What the scheduler did last and does next, for each site; read from the store only."""
-    with Store.in_data_dir(current_app.config["DATA_DIR"]) as store:
+    with archive() as store:
         return jsonify({"jobs": store.jobs()})

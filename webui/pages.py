@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -26,10 +25,10 @@ from flask import (
     url_for,
 )
 
-from crawler.store import Store
+from crawler.store import database_errors
 from index.analysis import fold_text
 from search.engine import MAX_PAGE, SearchRequest
-from webui import engine
+from webui import archive, engine
 from webui.charts import Bar, bar_chart, months, years
 from webui.params import SearchState
 from webui.security import allow_framing
@@ -261,11 +260,11 @@ def no_results_help(state: SearchState) -> dict:
 def archive_dates(article_id: str) -> dict | None:
     """When the archive first and last saw the page, from the crawler's store (read only)."""
     data_dir = Path(current_app.config["DATA_DIR"])
-    if not (data_dir / "store.sqlite").exists():
+    if current_app.config["STORE"] is None and not (data_dir / "store.sqlite").exists():
         return None
     try:
-        with Store.in_data_dir(data_dir) as store:
+        with archive() as store:
             return store.article_meta(article_id)
-    except sqlite3.Error:
+    except database_errors():
         current_app.logger.warning("store unreadable; article %s shown without dates", article_id)
         return None

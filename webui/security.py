@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import functools
 import hmac
+import ipaddress
 import math
 import re
+import socket
 import threading
 import time
 from collections import Counter
@@ -27,6 +29,7 @@ CSP = (
 EXPOSED_HEADERS = "Retry-After, X-Export-Total, X-Export-Limit, X-Export-Truncated"
 PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 _RATE = re.compile(r"^\s*(\d+)\s*(?:/|per)\s*(second|minute|hour|day)s?\s*$")
+PUBLIC_RATE_LIMIT = "120/minute"  # what `vnsearch serve` applies on a non-loopback address
 
 
 def init_app(app) -> None:
@@ -132,7 +135,9 @@ class RateLimiter:
     """At most ``count`` requests per client in each fixed window of ``period`` seconds.
 
     Kept in memory: each server process counts its own clients, so with several processes
-    the limit is per process (docs/deploy-web.md says how to limit at the proxy instead).
+    the limit is per process (docs/deploy-web.md says how to limit at the proxy instead). A
+    client is its address as the app sees it: the proxy's, unless ``TRUSTED_PROXIES`` says
+    whose ``X-Forwarded-For`` to believe.
     """
 
     def __init__(self, count: int, period: int):
@@ -161,10 +166,44 @@ class RateLimiter:
             return (window + 1) * self.period - now
 
 
+def is_loopback(address: str) -> bool:
+    """True for 127.0.0.0/8 and ::1, also written as an IPv4-mapped IPv6 address."""
+    try:
+        ip = ipaddress.ip_address(address.partition("%")[0])
+    except ValueError:
+        return False
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return (mapped or ip).is_loopback
+
+
+def listens_on_loopback(host: str) -> bool:
+    """Whether a server bound to ``host`` can be reached from this machine only; a name counts
+    when every address it resolves to is loopback (``localhost``)."""
+    if is_loopback(host):
+        return True
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError):
+        return False
+    return bool(addresses) and all(is_loopback(a) for a in addresses)
+
+
+def serve_rate_limit(option: str | None, host: str) -> str | None:
+    """The limit `vnsearch serve` applies: the one given (``off``: none), else
+    :data:`PUBLIC_RATE_LIMIT` on a public address and none on loopback, where every client
+    is the machine's own user."""
+    if option is None:
+        return None if listens_on_loopback(host) else PUBLIC_RATE_LIMIT
+    return None if option.lower() == "off" else option
+
+
 def _rate_limit():
     limiter = current_app.extensions["vnsearch.limiter"]
     if limiter is None or request.method == "OPTIONS" or not rate_limited(request.path):
         return
-    wait = limiter.wait(request.remote_addr or "")
+    client = request.remote_addr or ""
+    if is_loopback(client):
+        return  # the machine's own user: a script or a notebook paging through results
+    wait = limiter.wait(client)
     if wait:
         raise TooManyRequests("too many requests; slow down", retry_after=max(1, math.ceil(wait)))

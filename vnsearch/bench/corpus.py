@@ -2,7 +2,7 @@
 
 The text is not Vietnamese prose, but it has the shape search cares about: real words, most of
 them of two or more syllables, drawn with the frequencies they have in news text
-(``bench/words.txt``, counted from a corpus of Vietnamese news by ``scripts/bench_words.py``),
+(``words.txt`` beside this module, counted from Vietnamese news by ``scripts/bench_words.py``),
 the vocabulary of the political press weighted up, sentences with commas and full stops,
 officials named in the body as ``Đồng chí NAME - POSITION``, and document numbers such as
 ``25-NQ/TW``. A two-syllable word's syllables stand together as often as the word is drawn, so

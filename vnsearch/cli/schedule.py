@@ -16,7 +16,7 @@ from crawler.store import Store
 from index import writer
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-log = logging.getLogger("cli.schedule")
+log = logging.getLogger("vnsearch.cli.schedule")
 
 
 def configure_logging(level: str) -> None:

@@ -1,6 +1,6 @@
-"""`python -m cli` runs the vnsearch command."""
+"""`python -m vnsearch.cli` runs the vnsearch command."""
 
-from cli.main import main
+from vnsearch.cli.main import main
 
 if __name__ == "__main__":  # a rebuild's worker processes import this module again
     main()

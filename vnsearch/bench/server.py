@@ -10,7 +10,7 @@ import sys
 def start_server(data_dir: str) -> tuple[subprocess.Popen, str]:
     """The server on a free port of 127.0.0.1, without a rate limit, and its base URL."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "cli", "serve", "--production", "--port", "0",
+        [sys.executable, "-m", "vnsearch.cli", "serve", "--production", "--port", "0",
          "--rate-limit", "off", "--data-dir", str(data_dir)],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

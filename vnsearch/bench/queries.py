@@ -1,8 +1,8 @@
 """The query mix, drawn from the corpus itself so that every query matches at least one article.
 
-A body is read into words (the longest known word first, from ``bench/words.txt`` and the
-political vocabulary of :mod:`bench.corpus`), and words are picked by position, so common words
-come up as often as they occur. The most common one-syllable words (``của``, ``và``, ``được``)
+A body is read into words (the longest known word first, from ``words.txt`` beside it and
+the political vocabulary of :mod:`vnsearch.bench.corpus`), and words are picked by position, so
+common words come up as often as they occur. The most common one-syllable words (``của``, ``và``, ``được``)
 are not queries anyone types and are not picked; a word of two or more syllables always may be.
 Each query keeps the words it was made of, so the FTS5 baseline can ask for each word as a
 phrase: both engines then answer the same question.
@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 from bench.corpus import POLITICAL_WORDS, WORDS_FILE, read_words
+
 from index.analysis import fold, nfc, place_tone
 from search.engine import SearchRequest
 from search.filters import Filters

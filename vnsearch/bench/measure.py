@@ -31,8 +31,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import corpus as bench_corpus
-from bench.queries import QUERY_TYPES, BenchQuery, make_queries, sample_articles
+from vnsearch.bench import corpus as bench_corpus
+from vnsearch.bench.queries import QUERY_TYPES, BenchQuery, make_queries, sample_articles
 
 HOLD_BACK = 0.01
 COMMIT_ARTICLES = 10  # a crawl job's worth, committed before the first search of each type
@@ -373,7 +373,7 @@ def vnsearch_api(data_dir: str, queries: list[dict]) -> dict:
     """The queries one after another through HTTP, as an embedding site sends them."""
     import requests
 
-    from bench.server import start_server
+    from vnsearch.bench.server import start_server
 
     process, url = start_server(data_dir)
     try:
@@ -456,7 +456,7 @@ def _ms(function: Callable, *args) -> float:
 
 
 def fts5_build(path: str, bulk: int, db_path: str) -> dict:
-    from bench import fts5
+    from vnsearch.bench import fts5
 
     began = time.perf_counter()
     count = fts5.build(db_path, bench_corpus.read_jsonl(path, 0, bulk))
@@ -469,7 +469,7 @@ def fts5_build(path: str, bulk: int, db_path: str) -> dict:
 
 
 def fts5_search(db_path: str, queries: list[dict]) -> dict:
-    from bench import fts5
+    from vnsearch.bench import fts5
 
     start_mb = _resident_mb()
     searcher = fts5.Searcher(db_path)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench.queries import QUERY_TYPES
+from vnsearch.bench.queries import QUERY_TYPES
 
 
 def _mb(size: int) -> str:
