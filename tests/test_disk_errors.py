@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.article import Article
-from crawler.capture import CaptureWriter, read_capture
+from crawler.capture import CaptureWriter, captures_dir, read_capture
 from crawler.sample import serve_sample
 from crawler.store import Store
 from index import writer
@@ -56,7 +56,7 @@ def stored(data_dir: Path) -> dict[str, str]:
     with Store.in_data_dir(data_dir) as store:
         assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         for _, _, ref in store.captures():
-            assert read_capture(data_dir, ref)[2]
+            assert read_capture(captures_dir(data_dir), ref)[2]
         rows = store.db.execute("SELECT id, content_hash FROM articles")
         return {row["id"]: row["content_hash"] for row in rows}
 
