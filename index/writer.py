@@ -66,11 +66,14 @@ def indexed_count(data_dir: str | Path) -> int:
     return whoosh_index.open_dir(str(generation)).doc_count()
 
 
-def open_index(data_dir: str | Path) -> whoosh_index.Index:
-    """The live index for reading; an empty one is created on first use."""
+def open_index(data_dir: str | Path, schema=None) -> whoosh_index.Index:
+    """The live index for reading; an empty one is created on first use.
+
+    ``schema``, the live generation's schema read before, spares unpickling it again (a
+    generation's schema never changes; a rebuild writes a new generation)."""
     generation = current_generation(data_dir)
     if generation is not None and whoosh_index.exists_in(generation):
-        return whoosh_index.open_dir(str(generation))
+        return whoosh_index.open_dir(str(generation), schema=schema)
     with writer_lock(data_dir):
         return _live_index(data_dir)
 

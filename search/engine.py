@@ -1,8 +1,8 @@
 """The search service the CLI and the web app share: one object per data dir.
 
 Searchers are reused across requests (one per thread, since Whoosh readers are not
-thread-safe) and refreshed only when the index changed; facet columns and the officials
-directory are read once per index generation.
+thread-safe) and refreshed only when the index changed; facet columns are read once per segment
+and laid end to end per index generation, and the officials directory is counted from them.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from search import query as search_query
 from search.columns import ColumnsCache
 from search.filters import FilterError, Filters
 from search.officials import OfficialsDirectory, profile
+from search.readers import reopen
 from search.readings import IndexWordStats
 from search.snippets import snippet
 from search.vocabulary import expansions
@@ -69,23 +70,25 @@ class Engine:
         self._postings = matching.PostingsCache()
         self._officials_lock = threading.Lock()
         self._officials: tuple[object, OfficialsDirectory] | None = None
+        self._schemas: dict = {}  # the live generation's, unpickled once
         default_lexicon()  # read the word lists now, not in every thread of the first requests
 
     # -- the reader ---------------------------------------------------------------------------
 
     def searcher(self):
         """This thread's searcher, reopened when a rebuild swapped generations or an update
-        committed (Whoosh's own refresh fails on an index that has no segment yet)."""
+        committed, keeping the readers of the segments a commit left alone."""
         held = getattr(self._local, "held", None)
         if (
             held is None
             or held[0] != current_generation(self.data_dir)
             or not held[1].up_to_date()
         ):
-            if held is not None:
-                held[1].close()
-            searcher = open_index(self.data_dir).searcher()
-            held = self._local.held = (current_generation(self.data_dir), searcher)
+            generation = current_generation(self.data_dir)
+            schema = self._schemas.get(str(generation))
+            searcher = reopen(open_index(self.data_dir, schema), held[1] if held else None)
+            self._schemas = {str(generation): searcher.schema}
+            held = self._local.held = (generation, searcher)
         return held[1]
 
     def _key(self, searcher):
@@ -97,7 +100,8 @@ class Engine:
         key = self._key(searcher)
         with self._officials_lock:
             if self._officials is None or self._officials[0] != key:
-                self._officials = (key, OfficialsDirectory.read(searcher.reader()))
+                columns = self._columns.get(searcher.reader(), key)
+                self._officials = (key, OfficialsDirectory.from_columns(columns))
             return self._officials[1]
 
     # -- search -------------------------------------------------------------------------------

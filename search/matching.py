@@ -17,7 +17,7 @@ import numpy as np
 from whoosh.util.times import datetime_to_long
 
 from index.analysis import pair_key, reading_key, reading_of, reading_prefix
-from search.columns import Columns
+from search.columns import Columns, segment_key, unfiltered
 from search.filters import Filters, date_range, resolve_official
 from search.query import VIEWS, Clause, ParsedQuery, Syllable, expand_prefix
 
@@ -26,18 +26,41 @@ EMPTY_WEIGHTS = np.zeros(0, dtype=np.float32)
 
 
 class PostingsCache:
-    """Decoded postings of the most used words, kept for one index generation.
+    """Decoded postings of the most used words, kept for one index generation and handed on
+    to the next segment by segment.
 
     Common words are what every search reads, and decoding a long posting list costs more than
-    everything else a search does; the cache is bounded by the postings it holds.
+    everything else a search does; the cache is bounded by the postings it holds. A commit
+    writes a new segment and marks deletions in old ones, whose postings stay as written: the
+    next generation takes an entry's documents in unchanged segments from the entry kept for
+    the generation before (a slice of a sorted array) and reads only the segments it lacks.
     """
 
     def __init__(self, max_postings: int = 8_000_000):
         self.max_postings = max_postings
         self._lock = threading.Lock()
         self._key = None
+        self._layout: dict = {}
         self._entries: OrderedDict = OrderedDict()
+        self._before: tuple[dict, OrderedDict] = ({}, OrderedDict())
         self._held = 0
+
+    def begin(self, generation, layout: dict) -> None:
+        """Start ``generation``, whose segments are ``{segment key: (first document, size)}``;
+        the entries of the generation before stay to be sliced until they are read again."""
+        with self._lock:
+            if generation == self._key:
+                return
+            if self._entries:
+                self._before = (self._layout, self._entries)
+            self._held = sum(_size(v) for v in self._before[1].values())
+            self._key, self._layout, self._entries = generation, layout, OrderedDict()
+
+    def before(self, term):
+        """``(layout, entry)`` of ``term`` in the generation before, if it was kept."""
+        with self._lock:
+            layout, entries = self._before
+            return (layout, entries[term]) if term in entries else None
 
     def holds(self, generation, term) -> bool:
         with self._lock:
@@ -45,10 +68,7 @@ class PostingsCache:
 
     def get(self, generation, term, load):
         with self._lock:
-            if generation != self._key:
-                self._key, self._held = generation, 0
-                self._entries.clear()
-            if term in self._entries:
+            if generation == self._key and term in self._entries:
                 self._entries.move_to_end(term)
                 return self._entries[term]
         value = load()
@@ -57,11 +77,18 @@ class PostingsCache:
 
     def put(self, generation, term, value) -> None:
         with self._lock:
-            if generation == self._key and term not in self._entries:
-                self._entries[term] = value
-                self._held += len(value[0])
-                while self._held > self.max_postings and self._entries:
-                    self._held -= len(self._entries.popitem(last=False)[1][0])
+            if generation != self._key or term in self._entries:
+                return
+            old = self._before[1].pop(term, None)
+            self._held += _size(value) - (_size(old) if old is not None else 0)
+            self._entries[term] = value
+            for entries in (self._before[1], self._entries):
+                while self._held > self.max_postings and entries:
+                    self._held -= _size(entries.popitem(last=False)[1])
+
+
+def _size(value) -> int:
+    return len(value[0])
 
 
 class Postings:
@@ -70,6 +97,9 @@ class Postings:
     def __init__(self, searcher, columns: Columns, cache: PostingsCache, generation):
         self.searcher, self.columns = searcher, columns
         self._cache, self._generation = cache, generation
+        self._segments = [(leaf.reader(), offset) for leaf, offset in searcher.leaf_searchers()]
+        cache.begin(generation, {segment_key(r): (offset, r.doc_count_all())
+                                 for r, offset in self._segments if segment_key(r) is not None})
 
     def get(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, term frequencies) of the live documents holding ``text``."""
@@ -106,26 +136,44 @@ class Postings:
         )[0]
 
     def _leaves(self, fieldname, text):
-        """``(matcher, first document, documents)`` of each segment holding ``text``."""
-        for leaf, offset in self.searcher.leaf_searchers():
-            reader = leaf.reader()
+        """``(matcher, first document, documents)`` of each segment holding ``text``; deleted
+        documents are left to the live mask."""
+        for reader, offset in self._segments:
             if (fieldname, text) in reader:
-                yield reader.postings(fieldname, text), offset, reader.doc_count_all()
+                yield unfiltered(reader.postings(fieldname, text)), offset, reader.doc_count_all()
 
     def _read(self, fieldname, text, positions: bool = False):
-        """((live documents, frequencies), occurrence keys or None) of a word."""
-        ids, weights, keys = [EMPTY], [np.zeros(0, dtype=np.float32)], [EMPTY]
-        for matcher, offset, _ in self._leaves(fieldname, text):
-            leaf_ids, leaf_weights, values = _blocks(matcher, values=positions)
-            ids.append(leaf_ids + offset)
-            weights.append(np.asarray(leaf_weights, dtype=np.float32))
-            if positions:
-                keys.append(_keys(offset, *_pairs(self._format(fieldname), leaf_ids, values)))
+        """((live documents, frequencies), occurrence keys or None) of a word: each segment's
+        part sliced from what the generation before kept, or read."""
+        kept = [self._cache.before((fieldname, text))]
+        if positions:
+            kept.append(self._cache.before((fieldname, text, "positions")))
+        ids, weights, keys = [EMPTY], [EMPTY_WEIGHTS], [EMPTY]
+        for reader, offset in self._segments:
+            name = segment_key(reader)
+            part = _kept_part(kept, name) if name is not None else None
+            if part is None and (fieldname, text) in reader:
+                part = self._read_segment(reader, fieldname, text, positions)
+            if part is not None:
+                ids.append(part[0] + offset)
+                weights.append(part[1])
+                keys.append(part[2] + (offset << 32) if positions else EMPTY)
         ids, weights = np.concatenate(ids), np.concatenate(weights)
         keep = self.columns.live[ids]
-        boost = self._format(fieldname).field_boost or 1.0
-        postings = ids[keep], (weights[keep] / boost).astype(np.float32)
-        return postings, np.concatenate(keys) if positions else None
+        if not positions:
+            return (ids[keep], weights[keep]), None
+        keys = np.concatenate(keys)
+        return (ids[keep], weights[keep]), keys[self.columns.live[keys >> 32]]
+
+    def _read_segment(self, reader, fieldname, text, positions):
+        """(documents, frequencies, occurrence keys) of a word in one segment, numbered from
+        the segment's first document, deleted ones included."""
+        format_ = self._format(fieldname)
+        ids, weights, values = _blocks(unfiltered(reader.postings(fieldname, text)), positions)
+        weights = (np.asarray(weights, dtype=np.float32) / (format_.field_boost or 1.0)).astype(
+            np.float32
+        )
+        return ids, weights, _keys(0, *_pairs(format_, ids, values)) if positions else EMPTY
 
     def _format(self, fieldname):
         """The field's posting format (a segment with deletions hands out filtering matchers,
@@ -144,6 +192,23 @@ class Postings:
 
 def _keys(offset: int, docs: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return ((docs + offset) << 32) | positions
+
+
+def _kept_part(kept: list, name):
+    """A segment's (documents, frequencies, occurrence keys) cut from the entries the
+    generation before kept, if they cover it; documents numbered from the segment's first."""
+    if any(k is None or name not in k[0] for k in kept):
+        return None
+    start, size = kept[0][0][name]
+    end, (ids, weights) = start + size, kept[0][1]
+    low, high = np.searchsorted(ids, [start, end])
+    part = [ids[low:high] - start, weights[low:high], EMPTY]
+    if len(kept) > 1:
+        keys = kept[1][1][0]
+        low, high = np.searchsorted(keys, [start << 32, end << 32])
+        part[2] = keys[low:high] - (start << 32)
+    return part
+
 
 
 # The on-disk leaf matcher's block internals that the fast path reads; a matcher lacking any of

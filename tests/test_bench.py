@@ -1,8 +1,10 @@
 """``vnsearch bench``: a deterministic corpus, queries that always match, and the JSON a run prints."""
 
+import gzip
 import json
 import re
 import unicodedata
+from collections import Counter
 
 import pytest
 from click.testing import CliRunner
@@ -13,8 +15,16 @@ from index import writer
 from index.analysis import fold, place_tone
 from search.engine import Engine
 from vnsearch.bench import fts5
-from vnsearch.bench.corpus import Generator, all_syllables, generate, read_jsonl
-from vnsearch.bench.queries import QUERY_TYPES, make_queries
+from vnsearch.bench.corpus import (
+    WORDS_FILE,
+    CorpusError,
+    Generator,
+    generate,
+    prepare,
+    read_jsonl,
+    read_words,
+)
+from vnsearch.bench.queries import QUERY_TYPES, lexicon, make_queries, runs
 from vnsearch.bench.report import render
 from vnsearch.cli.main import main
 
@@ -30,12 +40,32 @@ def test_an_article_does_not_depend_on_the_corpus_size():
     assert list(generate(5, seed=3))[4] == next(generate(1, seed=3, start=4))
 
 
-def test_syllables_are_nfc_with_the_tone_where_the_index_puts_it():
-    syllables = all_syllables()
-    assert len(syllables) > 5000
-    assert all(unicodedata.is_normalized("NFC", s) and place_tone(s) == s for s in syllables)
-    assert {"người", "quyết", "hòa", "thủy", "nghiêm", "khuyên"} <= set(syllables)
-    assert not {"ngiêm", "kan", "ghá", "cuy"} & set(syllables)
+def test_the_word_list_is_small_real_words_with_the_tone_where_the_index_puts_it():
+    words = read_words(WORDS_FILE)
+    assert WORDS_FILE.stat().st_size <= 200_000 and len(words) >= 5000
+    counts = list(words.values())
+    assert counts == sorted(counts, reverse=True) and counts[0] > 100 * counts[-1]
+    several = [w for w in words if " " in w]
+    assert len(several) > len(words) / 2
+    assert {"xây dựng", "chính quyền", "cán bộ", "Việt Nam"} <= set(words)
+    for word in words:
+        assert unicodedata.is_normalized("NFC", word)
+        assert all(place_tone(s.lower()) == s.lower() for s in word.split()), word
+
+
+def test_text_is_made_of_the_words_with_their_skew():
+    """Syllables stand in the pairs the words make: a few pairs are very common."""
+    articles = list(generate(60, seed=6))
+    pairs = Counter()
+    for article in articles:
+        for run in runs(article["body"]):
+            pairs.update(zip(run, run[1:], strict=False))
+    assert pairs[("xây", "dựng")] > 20 and pairs[("chính", "quyền")] > 5
+    top = sum(count for _, count in pairs.most_common(len(pairs) // 100))
+    assert top > 0.15 * sum(pairs.values())
+    known = lexicon()
+    assert all(" " in w for w in known.words(["xây", "dựng", "chính", "quyền"]))
+    assert any(s in article["body"] for article in articles for s in (", ", ". "))
 
 
 def test_articles_have_the_export_shape_and_name_their_officials():
@@ -78,8 +108,12 @@ def test_every_query_type_matches_and_both_engines_agree(small):
         assert found["total"] >= 1, query
         assert found["hits"] and found["fallback"] is None, query
         assert {"officials", "year", "source", "section"} <= set(found["facets"])
-        other = searcher.search(query.q, query.officials, query.date_from, query.date_to)
-        assert other["total"] == found["total"], query
+        args = query.q, query.officials, query.date_from, query.date_to
+        syllables = searcher.search(*args)["total"]
+        words = searcher.search(*args, words=query.words)["total"]
+        # Every syllable anywhere holds every reading of the words; the words, each as a
+        # phrase, hold at least the article the query was drawn from.
+        assert 1 <= words <= syllables and found["total"] <= syllables, query
 
 
 def test_bench_command_prints_every_query_type_as_json(tmp_path):
@@ -112,6 +146,11 @@ def test_bench_command_prints_every_query_type_as_json(tmp_path):
     assert "GET /api/search" in table and "API/FTS5" in table
     assert all(table.count(f"\n{kind} ") == 2 for kind in QUERY_TYPES)
     assert report["vnsearch"]["incremental"]["articles_per_s"] > 0
+    after_commit = report["vnsearch"]["after_commit"]
+    assert list(after_commit) == list(QUERY_TYPES)
+    assert all(f["first_ms"] > 0 and f["warm_ms"] > 0 and f["commit_ms"] > 0
+               for f in after_commit.values())
+    assert "first search after committing 10 edited articles" in table
     assert report["vnsearch"]["index_bytes"] > 0 and report["fts5"]["db_bytes"] > 0
     assert all(report["p95_ratio"][kind] > 0 for kind in QUERY_TYPES)
     assert report["size_ratio"] > 0
@@ -127,3 +166,28 @@ def test_bench_rejects_an_unreadable_corpus(tmp_path):
     )
     assert result.exit_code == 1
     assert "line 2: not JSON" in result.output
+
+
+def test_a_language_corpus_without_urls_dates_or_officials_is_made_loadable(tmp_path):
+    """Corpora gathered for language work have an id, a title and a body, and are gzipped."""
+    source = tmp_path / "news.jsonl.gz"
+    lines = [
+        {"id": "tin-1", "title": "Hội nghị", "body": "Đồng chí Nguyễn Văn An - Bí thư Tỉnh ủy"
+         " phát biểu tại hội nghị về công tác dân vận ."},
+        {"id": "tin-2", "title": "Kinh tế", "body": "Kinh tế tăng trưởng , xuất khẩu tăng ."},
+    ]
+    with gzip.open(source, "wt", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    target = tmp_path / "corpus.jsonl"
+    assert prepare(source, target, seed=3) == 2
+    first, second = read_jsonl(target)
+    assert first["url"] == "https://corpus.example/tin-1" and second["body"] == lines[1]["body"]
+    assert [o["name"] for o in first["officials"]] == ["Nguyễn Văn An"]
+    assert second["officials"] == []
+    for article in (first, second):
+        Article(**{k: article[k] for k in EXPORT_KEYS})
+        assert article["published"][:2] == "20" and article["source"] and article["section"]
+    prepare(source, tmp_path / "again.jsonl", seed=3)
+    assert list(read_jsonl(tmp_path / "again.jsonl")) == [first, second]
+    with pytest.raises(CorpusError, match="line 1: not an article"):
+        list(read_jsonl(source))  # the bench's own files need URLs

@@ -1,10 +1,12 @@
 """A deterministic synthetic archive of Vietnamese political news.
 
-The text is not Vietnamese prose, but it has the shape search cares about: real-looking
-syllables with diacritics (onset + nucleus + coda + tone, only combinations the spelling allows,
-NFC), common function syllables and political-news words at the top of a Zipf distribution,
-multi-syllable words, officials named in the body as ``Đồng chí NAME - POSITION``, and document
-numbers such as ``25-NQ/TW``.
+The text is not Vietnamese prose, but it has the shape search cares about: real words, most of
+them of two or more syllables, drawn with the frequencies they have in news text
+(``words.txt`` beside this module, counted from Vietnamese news by ``scripts/bench_words.py``),
+the vocabulary of the political press weighted up, sentences with commas and full stops,
+officials named in the body as ``Đồng chí NAME - POSITION``, and document numbers such as
+``25-NQ/TW``. A two-syllable word's syllables stand together as often as the word is drawn, so
+pairs of syllables have the skew of real text: a few pairs are very common, most are rare.
 
 Everything comes from seeded :class:`random.Random` instances: the vocabulary from the seed, each
 article from ``(seed, index)``, so article ``i`` is the same whatever the corpus size.
@@ -12,110 +14,16 @@ article from ``(seed, index)``, so article ``i`` is the same whatever the corpus
 
 from __future__ import annotations
 
+import gzip
 import itertools
 import json
 import random
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from crawler.article import article_id
-
-# -- syllables ----------------------------------------------------------------------------------
-
-ONSETS = (
-    "", "b", "c", "ch", "d", "đ", "g", "gi", "h", "kh", "l", "m", "n", "ng", "nh", "ph", "qu",
-    "r", "s", "t", "th", "tr", "v", "x",
-)
-OPEN_ONLY = (
-    "ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iu", "oi", "ôi", "ơi", "ua", "ui", "ưa",
-    "ưi", "ưu", "oai", "oay", "uôi", "ươi", "ươu", "iêu", "uya",
-)
-CODAS = {  # nucleus -> the codas it takes ("" = open syllable)
-    "a": ("", "c", "ch", "m", "n", "ng", "nh", "p", "t"),
-    "ă": ("c", "m", "n", "ng", "p", "t"),
-    "â": ("c", "m", "n", "ng", "p", "t"),
-    "e": ("", "m", "n", "p", "t"),
-    "ê": ("", "ch", "m", "n", "nh", "p", "t"),
-    "i": ("", "ch", "m", "n", "nh", "p", "t"),
-    "o": ("", "c", "m", "n", "ng", "p", "t"),
-    "ô": ("", "c", "m", "n", "ng", "p", "t"),
-    "ơ": ("", "m", "n", "p", "t"),
-    "u": ("", "c", "m", "n", "ng", "p", "t"),
-    "ư": ("", "c", "ng", "t"),
-    "iê": ("c", "m", "n", "ng", "p", "t"),
-    "uô": ("c", "m", "n", "ng", "t"),
-    "ươ": ("c", "m", "n", "ng", "p", "t"),
-    "oa": ("", "c", "ch", "n", "ng", "nh", "t"),
-    "oă": ("c", "n", "ng", "t"),
-    "oe": ("", "n", "t"),
-    "uâ": ("n", "t"),
-    "uê": ("", "ch", "nh"),
-    "uy": ("", "ch", "n", "nh", "t"),
-    "uyê": ("n", "t"),
-    **{nucleus: ("",) for nucleus in OPEN_ONLY},
-}
-# Nuclei that start with the glide o/u follow only these onsets (``hoa``, ``thuy``, ``khuyên``).
-GLIDE_NUCLEI = {"oa", "oă", "oe", "uâ", "uê", "uy", "uyê", "oai", "oay", "uya"}
-GLIDE_ONSETS = {"", "h", "kh", "l", "ng", "t", "th", "tr", "x", "s", "ch", "đ", "n"}
-QU_NUCLEI = {"a", "ă", "â", "e", "ê", "i", "ơ", "ô", "ai", "ay", "ây", "iê"}
-FRONT = ("e", "ê", "i")
-STOPS = ("c", "ch", "p", "t")
-TONES = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")  # ngang huyền sắc hỏi ngã nặng
-STOP_TONES = ("\u0301", "\u0323")
-QUALITY = "ơêâăôư"
-
-
-def _spell(onset: str, nucleus: str) -> tuple[str, str]:
-    """Spelling rules: k/gh/ngh before front vowels, ``yê`` at the start or after ``qu``."""
-    if nucleus.startswith(FRONT):
-        onset = {"c": "k", "g": "gh", "ng": "ngh"}.get(onset, onset)
-    if nucleus == "iê" and onset in ("", "qu"):
-        nucleus = "yê"
-    elif nucleus == "iêu" and onset == "":
-        nucleus = "yêu"
-    elif nucleus == "i" and onset == "qu":
-        nucleus = "y"
-    return onset, nucleus
-
-
-def _with_tone(onset: str, nucleus: str, coda: str, tone: str) -> str:
-    """Put the tone on the vowel the traditional style uses (``hòa``, ``thủy``, ``người``)."""
-    if not tone:
-        return onset + nucleus + coda
-    marked = [i for i, c in enumerate(nucleus) if c in QUALITY]
-    if "ươ" in nucleus:
-        at = nucleus.index("ơ")
-    elif marked:
-        at = marked[0]
-    elif len(nucleus) == 3:
-        at = 1
-    elif len(nucleus) == 2:
-        at = 1 if coda else 0
-    else:
-        at = 0
-    text = nucleus[: at + 1] + tone + nucleus[at + 1 :]
-    return unicodedata.normalize("NFC", onset + text + coda)
-
-
-def all_syllables() -> list[str]:
-    """Every syllable the rules allow, in a fixed order."""
-    found: dict[str, None] = {}
-    for onset, nucleus in itertools.product(ONSETS, CODAS):
-        if nucleus in GLIDE_NUCLEI and onset not in GLIDE_ONSETS:
-            continue
-        if onset == "qu" and nucleus not in QU_NUCLEI:
-            continue
-        if onset == "gi" and nucleus.startswith(("i", "y")):
-            continue
-        spelled_onset, spelled_nucleus = _spell(onset, nucleus)
-        for coda in CODAS[nucleus]:
-            for tone in STOP_TONES if coda in STOPS else TONES:
-                found[_with_tone(spelled_onset, spelled_nucleus, coda, tone)] = None
-    return list(found)
-
+from crawler.article import EXPORT_KEYS, article_id
 
 # -- real words ---------------------------------------------------------------------------------
 
@@ -123,13 +31,6 @@ def all_syllables() -> list[str]:
 def _distinct(text: str, separator: str | None = None) -> list[str]:
     return list(dict.fromkeys(text.split(separator)))
 
-
-FUNCTION_SYLLABLES = _distinct(
-    "của và các có là được trong cho với những người đã không này một để năm về theo tại đến "
-    "từ trên ra khi đó cũng nhiều như sẽ đang còn vào phải làm thì lại hơn nhằm qua sau trước "
-    "bằng nên mới rất đều chỉ việc số ngày tháng cùng nhau giữa đồng thời tiếp tục bảo đảm "
-    "tốt mạnh toàn nhất cao lớn chung rõ kịp thời hết"
-)
 
 POLITICAL_WORDS = _distinct(
     "công tác|dân vận|chính quyền|Đảng bộ|nghị quyết|kinh tế - xã hội|Ban Chấp hành|"
@@ -257,11 +158,10 @@ OFFICIAL_ACTIONS = (
     "kiểm tra tiến độ thực hiện", "tiếp xúc cử tri và ghi nhận",
 )
 YEARS = (2010, 2024)
-VOCABULARY_SIZE = 4000
-COMPOUNDS = 2500
+WORDS_FILE = Path(__file__).with_name("words.txt")
 OFFICIALS = 300
-ZIPF_S = 1.05
-SHARES = {"function": 0.28, "syllable": 0.34, "political": 0.22, "compound": 0.16}
+ZIPF_S = 0.6  # of the political words' weights by rank (a seeded order): a gentle slope
+POLITICAL_SHARE = 0.15  # of the words drawn: the vocabulary of the political press, weighted up
 OFFICIAL_COUNTS = (0.22, 0.30, 0.22, 0.12, 0.08, 0.06)  # P(0..5 officials)
 
 
@@ -284,29 +184,14 @@ class Generator:
     def __init__(self, seed: int = 1):
         self.seed = seed
         rng = random.Random(f"vnsearch-bench/{seed}/vocabulary")
-        syllables = all_syllables()
-        common = set(FUNCTION_SYLLABLES)
-        pool = [s for s in syllables if s not in common]
-        self.syllables = rng.sample(pool, min(VOCABULARY_SIZE, len(pool)))
+        news = read_words(WORDS_FILE)
         political = list(POLITICAL_WORDS)
         rng.shuffle(political)
-        compounds = [
-            " ".join(rng.choices(self.syllables[:1500], k=rng.choice((2, 2, 2, 3))))
-            for _ in range(COMPOUNDS)
-        ]
-        groups = {
-            "function": list(FUNCTION_SYLLABLES),
-            "syllable": self.syllables,
-            "political": political,
-            "compound": compounds,
-        }
-        words, weights = [], []
-        for name, members in groups.items():
-            zipf = [1.0 / (rank + 1) ** ZIPF_S for rank in range(len(members))]
-            total = sum(zipf)
-            words += members
-            weights += [SHARES[name] * w / total for w in zipf]
-        self.words = words
+        zipf = [1.0 / (rank + 1) ** ZIPF_S for rank in range(len(political))]
+        scale = (1 - POLITICAL_SHARE) / sum(news.values())
+        weights = [count * scale for count in news.values()]
+        weights += [POLITICAL_SHARE * w / sum(zipf) for w in zipf]
+        self.words = list(news) + political
         self.cum_weights = list(itertools.accumulate(weights))
         self.officials = _officials(rng)
         self.official_weights = list(
@@ -392,6 +277,19 @@ class Generator:
             yield self.article(index)
 
 
+def read_words(path: str | Path) -> dict[str, int]:
+    """``word<TAB>count`` lines (see ``scripts/bench_words.py``), as a dict in file order;
+    ``#`` starts a comment line."""
+    words = {}
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#"):
+                continue
+            word, count = line.rstrip("\n").split("\t")
+            words[word] = int(count)
+    return words
+
+
 def _officials(rng: random.Random) -> list[Official]:
     names: dict[str, None] = dict.fromkeys(MINORITY_FIXED)
     while len(names) < OFFICIALS * 15 // 100:
@@ -436,12 +334,46 @@ def write_jsonl(articles: Iterable[dict], path: str | Path) -> int:
     return count
 
 
-def read_jsonl(path: str | Path, start: int = 0, stop: int | None = None) -> Iterator[dict]:
-    """Articles ``start`` .. ``stop - 1`` of an export file, one JSON object a line.
+def prepare(source: str | Path, target: str | Path, seed: int = 1) -> int:
+    """Copy a corpus of real articles into the export format the bench loads.
+
+    A news corpus gathered for language work has ids, titles and bodies but often no URL, date,
+    outlet or officials: those are given here (a URL from the id, a date, source and section
+    drawn from ``(seed, line)``, the officials the crawler's finder reads in the body), so the
+    filters and facets have something to work on. What the file has of the export format is
+    kept; other keys are not."""
+    from crawler.officials import find_officials
+
+    def filled(index: int, article: dict) -> dict:
+        rng = random.Random(f"vnsearch-bench/{seed}/corpus/{index}")
+        url = article.get("url") or f"https://corpus.example/{article['id']}"
+        officials = article.get("officials")
+        if officials is None:
+            officials = [{"name": o.name, "positions": list(o.positions)}
+                         for o in find_officials(article.get("body", ""))]
+        given = {
+            "id": article_id(url),
+            "url": url,
+            "published": article.get("published") or _published(rng),
+            "source": article.get("source") or rng.choice(SOURCES),
+            "section": article.get("section") or rng.choice(SECTIONS),
+            "officials": officials,
+        }
+        return {key: given.get(key, article.get(key) or "") for key in EXPORT_KEYS}
+
+    articles = read_jsonl(source, need_url=False)
+    return write_jsonl((filled(i, a) for i, a in enumerate(articles)), target)
+
+
+def read_jsonl(path: str | Path, start: int = 0, stop: int | None = None,
+               need_url: bool = True) -> Iterator[dict]:
+    """Articles ``start`` .. ``stop - 1`` of an export file (gzipped or not), one JSON object
+    a line; without ``need_url``, an ``id`` will do instead of a URL.
 
     Blank lines do not count; lines before ``start`` are skipped without being parsed.
     """
-    with open(path, encoding="utf-8") as handle:
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as handle:
         index = 0
         for number, line in enumerate(handle, 1):
             if not line.strip():
@@ -455,7 +387,10 @@ def read_jsonl(path: str | Path, start: int = 0, stop: int | None = None) -> Ite
                 article = json.loads(line)
             except json.JSONDecodeError as error:
                 raise CorpusError(f"{path}, line {number}: not JSON ({error.msg})") from None
-            if not isinstance(article, dict) or not article.get("url") or "body" not in article:
-                raise CorpusError(f"{path}, line {number}: not an article (url and body needed)")
+            named = isinstance(article, dict) and (article.get("url") or (
+                not need_url and isinstance(article.get("id"), str) and article["id"]))
+            if not named or "body" not in article:
+                wanted = "url and body" if need_url else "url or id, and body"
+                raise CorpusError(f"{path}, line {number}: not an article ({wanted} needed)")
             yield article
 

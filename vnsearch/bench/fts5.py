@@ -7,7 +7,8 @@
 * ``officials(article, name)``: the side table an official filter and facet read.
 
 A query is one FTS5 MATCH (a word or quoted phrase typed with diacritics on the accented columns
-OR on the folded ones, as vnsearch matches it; one typed without on the folded columns only),
+OR on the folded ones, as vnsearch matches it; one typed without on the folded columns only; a
+word of several syllables as a phrase),
 filters as ``IN``/``WHERE`` on the side tables, the top 10 by bm25 (weights as vnsearch's field
 boosts) with ``snippet()``, and four ``GROUP BY`` counts over the full match set, which is
 materialised once in a temp table. Filters are written ``+fts.rowid IN (...)`` so the planner
@@ -92,8 +93,10 @@ def build(path: str | Path, articles: Iterable[dict]) -> int:
         db.close()
 
 
-def match_expression(text: str) -> str:
-    """The FTS5 MATCH for a benchmark query: ``"quoted"`` is one phrase, else every word.
+def match_expression(text: str, words: list[str] | None = None) -> str:
+    """The FTS5 MATCH for a benchmark query: ``"quoted"`` is one phrase, else every word, and
+    a word of several syllables (``words``, as the query was made) is a phrase: ``dân vận`` is
+    ``"dân vận"``, as vnsearch reads it, not ``dân AND vận``.
 
     As in vnsearch, a clause typed with diacritics is found through the folded columns too
     (``đơn`` also finds ``dớn``, which ``unicode61`` keeps apart since it does not fold ``đ``)
@@ -101,8 +104,13 @@ def match_expression(text: str) -> str:
     searches the folded columns only.
     """
     phrase = len(text) > 1 and text.startswith('"') and text.endswith('"')
-    words = text.strip('"').lower().split()
-    clauses = [" ".join(words)] if phrase else words
+    syllables = text.strip('"').lower().split()
+    if phrase:
+        clauses = [" ".join(syllables)]
+    elif words and fold_text(" ".join(words)) == fold_text(" ".join(syllables)):
+        clauses = [w.lower() for w in words]
+    else:
+        clauses = syllables
     return " AND ".join(_clause(c) for c in clauses)
 
 
@@ -128,8 +136,8 @@ class Searcher:
         self.db.close()
 
     def search(self, q: str, officials=(), date_from: str | None = None,
-               date_to: str | None = None, limit: int = 10) -> dict:
-        match = match_expression(q)
+               date_to: str | None = None, limit: int = 10, words=None) -> dict:
+        match = match_expression(q, words)
         where, params = ["fts MATCH ?"], [match]
         for name in officials:
             where.append("+fts.rowid IN (SELECT article FROM officials WHERE name = ?)")

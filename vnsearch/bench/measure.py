@@ -3,7 +3,8 @@
 Phases, in order: vnsearch bulk load (store insert + ``index.writer.rebuild(procs=2)``),
 vnsearch queries through one :class:`search.engine.Engine`, the same queries through
 ``GET /api/search`` of a fresh ``vnsearch serve --production``, vnsearch incremental add
-(store insert + ``index.writer.update``), FTS5 build, FTS5 queries.
+(store insert + ``index.writer.update``), the first search after a small commit, FTS5 build,
+FTS5 queries.
 
 The corpus is ``N`` articles; the last 1% (at least one) is held back from the bulk load and
 added afterwards as the incremental batch. Queries are drawn from the bulk part only.
@@ -34,6 +35,7 @@ from vnsearch.bench import corpus as bench_corpus
 from vnsearch.bench.queries import QUERY_TYPES, BenchQuery, make_queries, sample_articles
 
 HOLD_BACK = 0.01
+COMMIT_ARTICLES = 10  # a crawl job's worth, committed before the first search of each type
 
 
 class BenchError(RuntimeError):
@@ -96,6 +98,8 @@ def _run(options: Options, workdir: Path, progress) -> dict:
     progress(f"vnsearch: adding {held_back:,} articles through index.writer.update")
     incremental = _in_process(vnsearch_incremental, str(path), bulk, held_back, str(vn_dir))
     progress(_done("vnsearch incremental", incremental["incremental"]))
+    progress(f"vnsearch: first search after a commit of {COMMIT_ARTICLES} articles, each type")
+    after_commit = _in_process(vnsearch_after_commit, str(path), bulk, str(vn_dir), queries)
     progress(f"fts5: building the database from {bulk:,} articles")
     fts_build = _in_process(fts5_build, str(path), bulk, str(fts_path))
     progress(_done("fts5 build", fts_build["build"]))
@@ -116,6 +120,7 @@ def _run(options: Options, workdir: Path, progress) -> dict:
         },
         "warmup_ms": search["warmup_ms"],
         "queries": search["queries"],
+        "after_commit": after_commit,
         "api": {"warmup_ms": api["warmup_ms"], "queries": api["queries"]},
     }
     fts5 = {
@@ -164,9 +169,10 @@ def _run(options: Options, workdir: Path, progress) -> dict:
 
 def _corpus(options: Options, workdir: Path, progress) -> tuple[dict, Path]:
     if options.corpus is not None:
-        progress(f"corpus: checking {options.corpus}")
-        count = sum(1 for _ in bench_corpus.read_jsonl(options.corpus))
-        return {"articles": count, "generated": False, "seed": options.seed}, options.corpus
+        path = workdir / "corpus.jsonl"
+        progress(f"corpus: reading {options.corpus} (officials found in the bodies)")
+        count = bench_corpus.prepare(options.corpus, path, options.seed)
+        return {"articles": count, "generated": False, "seed": options.seed}, path
     path = options.save_corpus or workdir / "corpus.jsonl"
     progress(f"corpus: generating {options.articles:,} articles (seed {options.seed})")
     began = time.perf_counter()
@@ -410,6 +416,45 @@ def vnsearch_incremental(path: str, bulk: int, count: int, data_dir: str) -> dic
     return {"incremental": _rate(stats.indexed, seconds), "memory": {"peak_mb": _peak_mb()}}
 
 
+def vnsearch_after_commit(path: str, bulk: int, data_dir: str, queries: list[dict]) -> dict:
+    """For each query type: a warm search, then a commit of a few edited articles through
+    ``index.writer.update`` (a new segment, and deletions in the segments of their old
+    versions), then the same search once, the first after the commit, and once more."""
+    from crawler.store import Store
+    from index import writer
+    from search.engine import Engine
+
+    engine = Engine(data_dir)
+    edited = list(_articles(path, 0, min(bulk, COMMIT_ARTICLES * len(QUERY_TYPES))))
+    result = {}
+    for number, kind in enumerate(QUERY_TYPES):
+        query = BenchQuery(**next(q for q in queries if q["type"] == kind))
+        warm = min(_ms(engine.search, query.request()) for _ in range(3))
+        began = time.perf_counter()
+        with Store.in_data_dir(data_dir) as store:
+            with store.transaction():
+                for article in edited[number * COMMIT_ARTICLES : (number + 1) * COMMIT_ARTICLES]:
+                    article.body += f"\n\nCập nhật lần {number + 1}."
+                    store.save_article(article)
+            writer.update(store, data_dir)
+        commit = (time.perf_counter() - began) * 1000
+        first = _ms(engine.search, query.request())
+        result[kind] = {
+            "warm_ms": round(warm, 2),
+            "first_ms": round(first, 2),
+            "again_ms": round(_ms(engine.search, query.request()), 2),
+            "ratio": _ratio(first, warm),
+            "commit_ms": round(commit, 1),
+        }
+    return result
+
+
+def _ms(function: Callable, *args) -> float:
+    began = time.perf_counter()
+    function(*args)
+    return (time.perf_counter() - began) * 1000
+
+
 def fts5_build(path: str, bulk: int, db_path: str) -> dict:
     from vnsearch.bench import fts5
 
@@ -431,7 +476,8 @@ def fts5_search(db_path: str, queries: list[dict]) -> dict:
     try:
         result = _timed_queries(
             queries,
-            lambda q: searcher.search(q.q, q.officials, q.date_from, q.date_to)["total"],
+            lambda q: searcher.search(q.q, q.officials, q.date_from, q.date_to,
+                                      words=q.words)["total"],
         )
     finally:
         searcher.close()

@@ -1,8 +1,11 @@
 """The query mix, drawn from the corpus itself so that every query matches at least one article.
 
-Words are picked by position in real bodies, so common words come up as often as they occur;
-an accentless word then matches most of the archive, as it does for a reader who types without
-diacritics.
+A body is read into words (the longest known word first, from ``words.txt`` beside it and
+the political vocabulary of :mod:`vnsearch.bench.corpus`), and words are picked by position, so
+common words come up as often as they occur. The most common one-syllable words (``của``, ``và``, ``được``)
+are not queries anyone types and are not picked; a word of two or more syllables always may be.
+Each query keeps the words it was made of, so the FTS5 baseline can ask for each word as a
+phrase: both engines then answer the same question.
 """
 
 from __future__ import annotations
@@ -12,12 +15,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
-from index.analysis import fold, nfc
+from bench.corpus import POLITICAL_WORDS, WORDS_FILE, read_words
+
+from index.analysis import fold, nfc, place_tone
 from search.engine import SearchRequest
 from search.filters import Filters
 
 QUERY_TYPES = ("accented", "accentless", "two_words", "phrase3", "official_word", "dates_word")
 SAMPLE_SIZE = 2000  # articles the queries are drawn from
+COMMON = 150  # the most frequent words; those of one syllable are not picked as queries
 _SEGMENT = re.compile(r"[^\s.,;:!?()\"“”…]+(?:[ \t]+[^\s.,;:!?()\"“”…]+)*")
 
 
@@ -29,6 +35,7 @@ class BenchQuery:
     date_from: str | None = None
     date_to: str | None = None
     article: str = ""  # the id of the article it was drawn from, which it must match
+    words: list[str] = field(default_factory=list)  # the words ``q`` was made of
 
     def request(self, page_size: int = 10) -> SearchRequest:
         filters = Filters(
@@ -70,20 +77,68 @@ def runs(body: str) -> list[list[str]]:
     return found
 
 
+class Lexicon:
+    """Reads runs of syllables into words, the longest known word first."""
+
+    def __init__(self):
+        news = read_words(WORDS_FILE)
+        known = [w.lower() for w in news] + [w.lower() for w in POLITICAL_WORDS if "," not in w]
+        self.known = {tuple(map(place_tone, w.split())) for w in known if " " in w}
+        self.longest = max(map(len, self.known))
+        self.common = {w.lower() for w in list(news)[:COMMON] if " " not in w}
+
+    def words(self, run: list[str]) -> list[str]:
+        """The run cut into words as written; looked up in either tone placement."""
+        found, i, canonical = [], 0, [place_tone(s) for s in run]
+        while i < len(run):
+            n = next((n for n in range(min(self.longest, len(run) - i), 1, -1)
+                      if tuple(canonical[i : i + n]) in self.known), 1)
+            found.append(" ".join(run[i : i + n]))
+            i += n
+        return found
+
+    def wanted(self, word: str) -> bool:
+        return " " in word or word not in self.common
+
+
+_LEXICON: list[Lexicon] = []
+
+
+def lexicon() -> Lexicon:
+    if not _LEXICON:
+        _LEXICON.append(Lexicon())
+    return _LEXICON[0]
+
+
+def word_runs(article: dict) -> list[list[str]]:
+    """The body's runs of plain syllables, each read into words."""
+    return [lexicon().words(run) for run in runs(article["body"])]
+
+
 def _word(article, rng, accented: bool = False) -> str | None:
-    words = [w for run in runs(article["body"]) for w in run]
+    words = [w for run in word_runs(article) for w in run if lexicon().wanted(w)]
     if accented:
         words = [w for w in words if fold(w) != w]
     return rng.choice(words) if words else None
 
 
-def _adjacent(article, rng, n: int) -> str | None:
-    candidates = [run for run in runs(article["body"]) if len(run) >= n]
-    if not candidates:
-        return None
-    run = rng.choice(candidates)
-    start = rng.randrange(len(run) - n + 1)
-    return " ".join(run[start : start + n])
+def _adjacent_words(article, rng) -> list[str] | None:
+    """Two words standing next to each other, both worth a query."""
+    pairs = [run[i : i + 2] for run in word_runs(article) for i in range(len(run) - 1)
+             if lexicon().wanted(run[i]) and lexicon().wanted(run[i + 1])]
+    return rng.choice(pairs) if pairs else None
+
+
+def _three_syllables(article, rng) -> str | None:
+    """A word of three syllables if the article has one, else three syllables from a word's
+    start."""
+    found = word_runs(article)
+    whole = [w for run in found for w in run if w.count(" ") == 2]
+    if whole:
+        return rng.choice(whole)
+    starts = [" ".join(" ".join(run[i:]).split()[:3]) for run in found for i in range(len(run))]
+    starts = [s for s in starts if s.count(" ") == 2]
+    return rng.choice(starts) if starts else None
 
 
 def _build(kind: str, article: dict, rng: random.Random) -> BenchQuery | None:
@@ -94,9 +149,11 @@ def _build(kind: str, article: dict, rng: random.Random) -> BenchQuery | None:
         word = _word(article, rng)
         made.q = fold(word) if word else None
     elif kind == "two_words":
-        made.q = _adjacent(article, rng, 2)
+        pair = _adjacent_words(article, rng)
+        made.q = " ".join(pair) if pair else None
+        made.words = pair or []
     elif kind == "phrase3":
-        phrase = _adjacent(article, rng, 3)
+        phrase = _three_syllables(article, rng)
         made.q = f'"{phrase}"' if phrase else None
     elif kind == "official_word":
         if not article.get("officials"):
@@ -113,6 +170,8 @@ def _build(kind: str, article: dict, rng: random.Random) -> BenchQuery | None:
         made.q = _word(article, rng)
     else:
         raise ValueError(f"unknown query type {kind!r}")
+    if made.q and not made.words:
+        made.words = [made.q.strip('"')]
     return made if made.q else None
 
 

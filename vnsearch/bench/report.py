@@ -18,22 +18,38 @@ def _load(values) -> str:
 
 
 def _latency_table(titles: tuple[str, str, str, str], ours: dict, fts: dict, ratios: dict):
-    """p50/p95/p99 of each query type beside FTS5's, the p95 ratio and the mean matches."""
+    """p50/p95/p99 of each query type beside FTS5's, the p95 ratio and the mean matches of
+    both (equal when both read the query into the same words)."""
     title, left, right, ratio_name = titles
     lines = [
         "",
-        f"{title:<15}{left:>26}  {right:>26}  {'p95 ratio':>10}  {'matches':>8}",
+        f"{title:<15}{left:>26}  {right:>26}  {'p95 ratio':>10}  {'matches (mean)':>17}",
         f"{'query type':<15}{'p50':>8} {'p95':>8} {'p99':>8}  {'p50':>8} {'p95':>8} {'p99':>8}"
-        f"  {ratio_name:>10}  {'(mean)':>8}",
+        f"  {ratio_name:>10}  {'vnsearch':>8} {'FTS5':>8}",
     ]
     for kind in QUERY_TYPES:
         a, b, ratio = ours[kind], fts["queries"][kind], ratios.get(kind)
         lines.append(
             f"{kind:<15}{_ms(a['p50_ms']):>8} {_ms(a['p95_ms']):>8} {_ms(a['p99_ms']):>8}"
             f"  {_ms(b['p50_ms']):>8} {_ms(b['p95_ms']):>8} {_ms(b['p99_ms']):>8}"
-            f"  {'-' if ratio is None else f'{ratio:.2f}':>10}  {a['mean_matches']:>8,.0f}"
+            f"  {'-' if ratio is None else f'{ratio:.2f}':>10}"
+            f"  {a['mean_matches']:>8,.0f} {b['mean_matches']:>8,.0f}"
         )
     return lines
+
+
+def _after_commit(figures: dict | None) -> list[str]:
+    """The first search after a commit of a few articles, against the same search warm."""
+    if not figures:
+        return []
+    cells = [f"{kind} {_ms(f['first_ms'])}/{_ms(f['warm_ms'])}" for kind, f in figures.items()]
+    worst = max(f["ratio"] or 0 for f in figures.values())
+    commit = max(f["commit_ms"] for f in figures.values())
+    return [
+        "after commit first search after committing 10 edited articles / warm (ms):",
+        f"             {', '.join(cells)}; worst ratio {worst:.2f}"
+        f" (each commit ≤ {_ms(commit)} ms)",
+    ]
 
 
 def render(result: dict) -> str:
@@ -75,6 +91,7 @@ def render(result: dict) -> str:
         f"             FTS5 build {fmem['build_peak_mb']:,.0f} MB,"
         f" queries {fmem['search_peak_mb']:,.0f} MB (+{fmem['search_delta_mb']:,.0f} MB)",
         "             (each phase in a fresh process; peak = ru_maxrss)",
+        *_after_commit(vn.get("after_commit")),
         f"warm-up (ms) vnsearch {warm_vn}",
         f"             FTS5     {warm_fts}",
         f"total time   {result['seconds']:,.0f} s; load average (1/5/15 min) at start"

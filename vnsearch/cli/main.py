@@ -349,7 +349,8 @@ def export_command(data_dir: Path, fmt: str, output, store_url: str | None):
               type=click.IntRange(min=1), help="Queries of each type.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--corpus", "corpus_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Use this JSONL export instead of generating (--articles is then ignored).")
+              help="Use this JSONL file (gzipped or not: an export, or id/title/body lines) instead "
+                   "of generating (--articles is then ignored).")
 @click.option("--save-corpus", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the generated corpus to this JSONL file.")
 @click.option("--keep", type=click.Path(file_okay=False, path_type=Path),
