@@ -15,11 +15,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
-from bench.corpus import POLITICAL_WORDS, WORDS_FILE, read_words
-
 from index.analysis import fold, nfc, place_tone
 from search.engine import SearchRequest
 from search.filters import Filters
+from vnsearch.bench.corpus import POLITICAL_WORDS, WORDS_FILE, read_words
 
 QUERY_TYPES = ("accented", "accentless", "two_words", "phrase3", "official_word", "dates_word")
 SAMPLE_SIZE = 2000  # articles the queries are drawn from
