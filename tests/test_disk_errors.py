@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.article import Article
-from crawler.capture import CaptureWriter, read_capture
+from crawler.capture import CaptureWriter, captures_dir, read_capture
 from crawler.sample import serve_sample
 from crawler.store import Store
 from index import writer
@@ -56,7 +56,7 @@ def stored(data_dir: Path) -> dict[str, str]:
     with Store.in_data_dir(data_dir) as store:
         assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         for _, _, ref in store.captures():
-            assert read_capture(data_dir, ref)[2]
+            assert read_capture(captures_dir(data_dir), ref)[2]
         rows = store.db.execute("SELECT id, content_hash FROM articles")
         return {row["id"]: row["content_hash"] for row in rows}
 
@@ -134,7 +134,7 @@ def test_a_crawl_that_fills_the_disk_stops_in_one_line_and_resumes_losing_nothin
 def test_a_capture_the_disk_has_no_room_for_is_cut_off_whole(tmp_path):
     headers = {"Content-Type": "text/html; charset=utf-8"}
     with tmpfs(tmp_path / "disk") as disk:
-        captures = CaptureWriter(disk, run_id=1)
+        captures = CaptureWriter(captures_dir(disk), run_id=1)
         first = captures.write("http://127.0.0.1:9/a.html", 200, headers, "<p>Tin một</p>".encode())
         filler = fill(disk, leave=64_000)
         with pytest.raises(OSError) as refused:
@@ -147,8 +147,8 @@ def test_a_capture_the_disk_has_no_room_for_is_cut_off_whole(tmp_path):
         filler.unlink()
         second = captures.write("http://127.0.0.1:9/c.html", 200, headers, b"<p>Tin ba</p>")
         captures.close()
-        assert read_capture(disk, first)[2] == "<p>Tin một</p>".encode()
-        assert read_capture(disk, second)[0] == "http://127.0.0.1:9/c.html"
+        assert read_capture(captures_dir(disk), first)[2] == "<p>Tin một</p>".encode()
+        assert read_capture(captures_dir(disk), second)[0] == "http://127.0.0.1:9/c.html"
 
 
 def test_an_index_commit_on_a_full_disk_leaves_the_live_index_as_it_was(archive, tmp_path):
