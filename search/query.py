@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from dataclasses import field as default
+from functools import cached_property
 
 from index.analysis import exact_tokens, fold, folded_tokens, nfc, words
 
@@ -60,15 +61,15 @@ class Clause:
     marks: bool = True  # False: diacritics typed are ignored
     expansions: list[list[str]] = default(default_factory=list)
 
-    @property
+    @cached_property
     def exact(self) -> list[str]:
         return exact_tokens(self.text)
 
-    @property
+    @cached_property
     def folded(self) -> list[str]:
         return folded_tokens(self.text)
 
-    @property
+    @cached_property
     def syllables(self) -> list[Syllable]:
         return [Syllable.read(e, self.marks) for e in self.exact]
 
