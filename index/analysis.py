@@ -82,6 +82,13 @@ def place_tone(word: str) -> str:
     return nfc(bare[: at + 1] + tones[0] + bare[at + 1 :])
 
 
+def is_syllable(word: str) -> bool:
+    """Whether a lowercase word is spelled as one Vietnamese syllable (``ủy`` is, ``ubnd`` is
+    not)."""
+    bare = nfc("".join(c for c in unicodedata.normalize("NFD", word) if c not in TONE_MARKS))
+    return _SYLLABLE.match(bare) is not None
+
+
 @lru_cache(maxsize=65536)
 def fold(word: str) -> str:
     """Strip every diacritic and map ``đ`` to ``d``: what a user types without accents.

@@ -24,7 +24,7 @@ from search.officials import OfficialsDirectory, profile
 from search.readers import reopen
 from search.readings import IndexWordStats
 from search.snippets import snippet
-from search.vocabulary import expansions
+from search.vocabulary import expansions, shown
 from search.words import default_lexicon, read_words
 
 SORTS = ("relevance", "newest", "oldest")
@@ -136,7 +136,7 @@ class Engine:
             "repaired": parsed.repaired,
             "fallback": fallback,
             "readings": readings.describe(postings, parsed),
-            "expanded": [{"word": c.text, "includes": [" ".join(e) for e in c.expansions]}
+            "expanded": [{"word": c.text, "includes": [shown(e) for e in c.expansions]}
                          for c in parsed.clauses() if c.expansions],
             "total": len(docs),
             "page": request.page,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from index.analysis import fold, normalize, words
+from index.analysis import fold, is_syllable, normalize, words
 
 ABBREVIATIONS_PATH = Path(__file__).with_name("abbreviations.txt")
 
@@ -120,6 +120,12 @@ def abbreviation_units(vocabulary: Vocabulary | None = None) -> list[list[str]]:
     """Every long form and abbreviation as syllables, so that a query keeps each one whole."""
     vocabulary = vocabulary or default_vocabulary()
     return [list(s) for group in vocabulary.groups for s in group]
+
+
+def shown(spelling: Sequence[str]) -> str:
+    """A spelling as the press writes it: letters that make no syllable are an abbreviation's,
+    in capitals (``UBND``, ``TP HCM``), the rest as they are (``ủy ban nhân dân``)."""
+    return " ".join(s if is_syllable(s) else s.upper() for s in spelling)
 
 
 def spelling_key(spelling: Spelling) -> Spelling:

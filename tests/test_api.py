@@ -76,7 +76,8 @@ def test_abbreviations_count_for_their_words_and_the_response_says_so(client):
     short = client.get("/api/search?q=UBND").get_json()
     assert {h["id"] for h in long_form["hits"]} == {h["id"] for h in short["hits"]}
     assert "ubnd-thang5" in {h["id"] for h in long_form["hits"]}
-    assert long_form["expanded"] == [{"word": "Ủy ban nhân dân", "includes": ["ubnd"]}]
+    assert long_form["expanded"] == [{"word": "Ủy ban nhân dân", "includes": ["UBND"]}]
+    assert short["expanded"] == [{"word": "UBND", "includes": ["ủy ban nhân dân"]}]
 
 
 def test_repeated_official_parameter_narrows(client):

@@ -3,7 +3,7 @@
 import pytest
 
 from index.analysis import folded_tokens, words
-from search.vocabulary import abbreviation_units, expansions, load_vocabulary
+from search.vocabulary import abbreviation_units, expansions, load_vocabulary, shown
 
 
 def spellings(text):
@@ -89,3 +89,12 @@ def test_a_line_without_a_long_form_is_refused_with_its_text(tmp_path):
 
 def test_the_bundled_file_has_the_well_known_abbreviations():
     assert len([u for u in abbreviation_units() if len(u) == 1]) >= 40
+
+
+@pytest.mark.parametrize(
+    "spelling, press",
+    [(["ubnd"], "UBND"), (["tp", "hcm"], "TP HCM"), (["ủy", "ban", "nhân", "dân"], "ủy ban nhân dân"),
+     (["hđnd"], "HĐND"), (["25", "nq", "tw"], "25 NQ TW")],
+)
+def test_abbreviations_are_shown_in_capitals(spelling, press):
+    assert shown(spelling) == press
