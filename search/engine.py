@@ -137,7 +137,7 @@ class Engine:
             "fallback": fallback,
             "readings": readings.describe(postings, parsed),
             "expanded": [{"word": c.text, "includes": [shown(e) for e in c.expansions]}
-                         for c in parsed.clauses() if c.expansions],
+                         for c in parsed.clauses() + parsed.excluded if c.expansions],
             "total": len(docs),
             "page": request.page,
             "page_size": request.page_size,

@@ -200,7 +200,8 @@ def _piece(lexeme: re.Match, marks: bool, negated: bool, joins: bool) -> _Piece 
 
 def _read_runs(pieces: list[_Piece], read: WordReader | None,
                expand: Expander | None) -> list[_Piece]:
-    """Cut each run of plain syllables into words; an OR starts a new run."""
+    """Cut each run of plain syllables into words; an OR starts a new run. Every word, in a
+    run or not (``TP.HCM``, ``title:UBND``, ``-UBND``), brings its other spellings."""
     out: list[_Piece] = []
     run: list[_Piece] = []
 
@@ -209,9 +210,7 @@ def _read_runs(pieces: list[_Piece], read: WordReader | None,
         lengths = read(syllables) if read and len(syllables) > 1 else [1] * len(syllables)
         start = 0
         for length in lengths:
-            text = " ".join(syllables[start : start + length])
-            clause = Clause("word", text)
-            clause.expansions = expand(exact_tokens(text)) if expand else []
+            clause = Clause("word", " ".join(syllables[start : start + length]))
             out.append(_Piece(clause=clause, joins_previous=run[start].joins_previous))
             start += length
         run.clear()
@@ -228,6 +227,9 @@ def _read_runs(pieces: list[_Piece], read: WordReader | None,
             out.append(piece)
     if run:
         close()
+    if expand:
+        for clause in (p.clause for p in out if p.clause.kind == "word"):
+            clause.expansions = expand(clause.exact)
     return out
 
 

@@ -234,3 +234,14 @@ def test_matchers_without_block_internals_take_the_public_path(engine, monkeypat
     fresh = Engine(engine.data_dir)
     assert ids(run(fresh, '"năm dân vận chính quyền"')) == expected == ["danvan"]
     assert ids(run(fresh, "dân vận chính quyền", match="syllables"))[:2] == ["danvan", "scattered"]
+
+
+@pytest.mark.parametrize(
+    "typed, word, includes",
+    [("UBND", "UBND", "ủy ban nhân dân"), ("TP.HCM", "TP HCM", "thành phố hồ chí minh"),
+     ("title:UBND", "UBND", "ủy ban nhân dân"), ("đồng chí -UBND", "UBND", "ủy ban nhân dân")],
+)
+def test_every_word_brings_its_other_spellings(engine, typed, word, includes):
+    """Alone, glued by a period, in a field or excluded, a word counts its long form too."""
+    expanded = {w["word"]: w["includes"] for w in run(engine, typed)["expanded"]}
+    assert includes in expanded[word]

@@ -115,8 +115,8 @@ SCHEMAS = {
             "readings": {"type": "array", "description": "For each word typed without "
                          "diacritics, its most frequent readings in the archive.",
                          "items": _ref("Readings")},
-            "expanded": {"type": "array", "description": "Words whose other spellings "
-                         "(abbreviations, long forms) were searched too.",
+            "expanded": {"type": "array", "description": "Words (searched or excluded) "
+                         "whose other spellings (abbreviations, long forms) count too.",
                          "items": {"type": "object", "properties": {
                              "word": STRING, "includes": {"type": "array", "items": STRING}}}},
             "total": {"type": "integer"}, "page": {"type": "integer"},
