@@ -1,22 +1,27 @@
 """Officials in real text: recall and precision on a judged sample of real news sentences.
 
 Run: python scripts/officials_quality.py --corpus PATH/vietnews-dev.jsonl.gz
-     (add --show to print each drawn sentence with what was found, to judge a new draw)
+     (add --show to print each drawn sentence with what was found, to judge a new draw, and
+     --digest JUDGED.jsonl to turn judgments written in plain text outside the repository
+     into the digests kept here)
 
 The sample is drawn from the corpus with a fixed seed, so every run judges the same sentences:
 political, social and legal articles, one sentence each, chosen among the sentences where a
 position, a rank or ``đồng chí`` stands near a capitalised run that opens like a Vietnamese name.
-The judgments (``officials_judged.jsonl`` beside this script) hold only the article id, the
-sentence's index in the article and the canonical names of the officials that sentence names
-with a position, a rank or ``đồng chí``; ``also`` lists people a reader would accept but the
-figures do not demand (foreign leaders, officials named without a position). No corpus text is
-kept. Each sentence is read on its own, so nothing from the rest of its article helps.
+The judgments (``officials_judged.jsonl`` beside this script) say, for each drawn sentence,
+which officials it names with a position, a rank or ``đồng chí``; ``also`` lists people a
+reader would accept but the figures do not demand (foreign leaders, officials named without a
+position). They are kept as digests only (of the article id with the sentence's index, and of
+each canonical name), so nothing of the corpus, not even its ids or names, is in the
+repository; the corpus itself gives them meaning at run time. Each sentence is read on its
+own, so nothing from the rest of its article helps.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import random
 import re
@@ -78,13 +83,39 @@ def found_names(sentence: str) -> list[str]:
     return [o.name for o in find_officials(sentence)]
 
 
-def load_judgments(path: Path = JUDGMENTS) -> dict[tuple[str, int], dict]:
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def sentence_key(article_id: str, index: int) -> str:
+    return digest(f"{article_id}#{index}")
+
+
+def name_digest(name: str) -> str:
+    return digest(canonical_name(name))
+
+
+def load_judgments(path: Path = JUDGMENTS) -> dict[str, dict]:
     judged = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             entry = json.loads(line)
-            judged[(entry["id"], entry["sentence"])] = entry
+            judged[entry["key"]] = entry
     return judged
+
+
+def digested(plain: Path) -> list[dict]:
+    """Judgments written as ``{"id", "sentence", "officials", "also"}`` lines, as digests."""
+    entries = []
+    for line in plain.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            entry = json.loads(line)
+            kept = {"key": sentence_key(entry["id"], entry["sentence"]),
+                    "officials": sorted(map(name_digest, entry["officials"]))}
+            if entry.get("also"):
+                kept["also"] = sorted(map(name_digest, entry["also"]))
+            entries.append(kept)
+    return entries
 
 
 def score(sample, judged) -> dict:
@@ -92,18 +123,18 @@ def score(sample, judged) -> dict:
     expected = hit = found_total = correct = 0
     missed, wrong, malformed, unjudged = [], [], [], 0
     for article_id, index, sentence in sample:
-        entry = judged.get((article_id, index))
+        entry = judged.get(sentence_key(article_id, index))
         if entry is None:
             unjudged += 1
             continue
-        want = {canonical_name(n) for n in entry["officials"]}
-        also = {canonical_name(n) for n in entry.get("also", [])}
+        want, also = set(entry["officials"]), set(entry.get("also", []))
         raw = found_names(sentence)
-        got = {canonical_name(n) for n in raw}
-        expected, hit = expected + len(want), hit + len(want & got)
-        found_total, correct = found_total + len(got), correct + len(got & (want | also))
-        missed += [(article_id, index, n) for n in sorted(want - got)]
-        wrong += [(article_id, index, n) for n in sorted(got - want - also)]
+        got = {name_digest(n): n for n in raw}
+        expected, hit = expected + len(want), hit + len(want & got.keys())
+        found_total, correct = found_total + len(got), correct + len(got.keys() & (want | also))
+        if want - got.keys():  # the judged name is a digest: show the sentence it is missing from
+            missed += [(article_id, index, f"{len(want - got.keys())} missed in: {sentence}")]
+        wrong += [(article_id, index, got[d]) for d in sorted(got.keys() - want - also)]
         malformed += [(article_id, index, n) for n in sorted(raw) if _malformed(n)]
     return {
         "sentences": len(sample) - unjudged,
@@ -141,14 +172,22 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--corpus", type=Path, required=True, help="vietnews-dev.jsonl.gz")
     parser.add_argument("--show", action="store_true", help="print each sentence and its names")
+    parser.add_argument("--digest", type=Path, metavar="JUDGED",
+                        help="write the judgments of this plain-text file as digests, and stop")
     args = parser.parse_args(argv)
+    if args.digest:
+        lines = [json.dumps(e, ensure_ascii=False) for e in digested(args.digest)]
+        JUDGMENTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return
     sample = draw(args.corpus)
     if args.show:
         judged = load_judgments() if JUDGMENTS.exists() else {}
         for article_id, index, sentence in sample:
-            entry = judged.get((article_id, index), {})
+            found = found_names(sentence)
+            entry = judged.get(sentence_key(article_id, index), {})
             print(json.dumps({"id": article_id, "sentence": index, "text": sentence,
-                              "found": found_names(sentence), "judged": entry.get("officials")},
+                              "found": found, "judged": [n for n in found if name_digest(n)
+                                                         in entry.get("officials", [])]},
                              ensure_ascii=False))
         return
     figures = score(sample, load_judgments())
