@@ -8,8 +8,13 @@ officials named in the body as ``Đồng chí NAME - POSITION``, and document nu
 ``25-NQ/TW``. A two-syllable word's syllables stand together as often as the word is drawn, so
 pairs of syllables have the skew of real text: a few pairs are very common, most are rare.
 
+Some originals carry a photo caption line. About a third of them are republished by other
+outlets of the corpus, edited (:mod:`vnsearch.bench.reprints`); every article names the id of its
+original in ``story``, which is no field of the store's record.
+
 Everything comes from seeded :class:`random.Random` instances: the vocabulary from the seed, each
-article from ``(seed, index)``, so article ``i`` is the same whatever the corpus size.
+original from ``(seed, number)``, the place of the originals and their copies from the seed and
+a block, so article ``i`` is the same whatever the corpus size.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from crawler.article import EXPORT_KEYS, article_id
+from vnsearch.bench import reprints
 
 # -- real words ---------------------------------------------------------------------------------
 
@@ -137,11 +143,13 @@ MINORITY_GIVEN = (
 )
 MINORITY_FAMILY = ("", "", "Niê", "Ayun", "Kđăm", "Byă", "Êban", "Mlô")
 
-SOURCES = (
+SOURCES = (  # more than MAX_COPIES + 1: every copy of a story on an outlet of its own
     "dangcongsan", "nhandan", "baochinhphu", "qdnd", "cand", "tuyengiao", "xaydungdang",
     "dangbo-hanoi", "tinhuy-daklak", "tinhuy-laocai", "baotinh-nghean", "baotinh-quangnam",
     "congtt-gialai", "congtt-kontum", "tinhuy-soctrang", "baotinh-angiang", "mattran",
-    "danvan-tw", "tinhuy-hagiang", "baotinh-thanhhoa",
+    "danvan-tw", "tinhuy-hagiang", "baotinh-thanhhoa", "baotinh-binhdinh", "tinhuy-caobang",
+    "congtt-dienbien", "baotinh-camau", "tinhuy-quangtri", "baotinh-phuyen", "congtt-laichau",
+    "tinhuy-bentre", "baotinh-haiduong", "tinhuy-kiengiang",
 )
 SECTIONS = (
     "Chính trị", "Xây dựng Đảng", "Dân vận", "Kinh tế", "Xã hội", "Quốc phòng - An ninh",
@@ -197,6 +205,7 @@ class Generator:
         self.official_weights = list(
             itertools.accumulate(1.0 / (rank + 1) ** 0.8 for rank in range(len(self.officials)))
         )
+        self.layout = reprints.Layout(seed)
 
     # -- pieces --------------------------------------------------------------------------------
 
@@ -225,8 +234,9 @@ class Generator:
 
     # -- articles ------------------------------------------------------------------------------
 
-    def article(self, index: int) -> dict:
-        rng = random.Random(f"vnsearch-bench/{self.seed}/article/{index}")
+    def original(self, number: int) -> dict:
+        """Original ``number``: articles and copies are laid out around the originals."""
+        rng = random.Random(f"vnsearch-bench/{self.seed}/article/{number}")
         source = rng.choice(SOURCES)
         section = rng.choice(SECTIONS)
         count = rng.choices(range(len(OFFICIAL_COUNTS)), weights=OFFICIAL_COUNTS)[0]
@@ -253,10 +263,13 @@ class Generator:
             step = rng.randint(3, 6)
             paragraphs.append(" ".join(sentences[i : i + step]))
             i += step
+        photo = random.Random(f"vnsearch-bench/{self.seed}/caption/{number}")
+        if photo.random() < reprints.CAPTIONED:
+            paragraphs.insert(1, reprints.caption(photo))
         size = rng.randint(8, 15)
         syllables = [s for s in " ".join(self._words(rng, size)).split() if s != "-"]
         title = " ".join(syllables[:size]).replace(",", "")
-        url = f"https://{source}.example/tin-tuc/{self.seed}-{index}.html"
+        url = f"https://{source}.example/tin-tuc/{self.seed}-{number}.html"
         author = rng.choice(("", "", f"{rng.choice(SURNAMES)} {rng.choice(GIVEN_NAMES)}"))
         return {
             "id": article_id(url),
@@ -270,11 +283,18 @@ class Generator:
             "author": author,
             "officials": [{"name": o.name, "positions": p} for o, p in officials],
             "body": "\n\n".join(paragraphs),
+            "story": article_id(url),
         }
 
     def articles(self, count: int, start: int = 0) -> Iterator[dict]:
-        for index in range(start, start + count):
-            yield self.article(index)
+        """Articles ``start`` .. ``start + count - 1``: originals and copies as laid out."""
+        reprinter, block, originals = reprints.Reprinter(self.seed, SOURCES), -1, {}
+        for slot in itertools.islice(self.layout.slots(start), count):
+            if slot.original // reprints.BLOCK != block:  # a block's copies are of its originals
+                block, originals = slot.original // reprints.BLOCK, {}
+            if slot.original not in originals:
+                originals[slot.original] = self.original(slot.original)
+            yield reprinter.copy(originals[slot.original], slot)
 
 
 def read_words(path: str | Path) -> dict[str, int]:
@@ -335,13 +355,18 @@ def write_jsonl(articles: Iterable[dict], path: str | Path) -> int:
 
 
 def prepare(source: str | Path, target: str | Path, seed: int = 1) -> int:
-    """Copy a corpus of real articles into the export format the bench loads.
+    """Copy a corpus of real articles into the export format the bench loads."""
+    return write_jsonl(prepared(source, seed), target)
+
+
+def prepared(source: str | Path, seed: int = 1) -> Iterator[dict]:
+    """The articles of a corpus file in the export format.
 
     A news corpus gathered for language work has ids, titles and bodies but often no URL, date,
     outlet or officials: those are given here (a URL from the id, a date, source and section
     drawn from ``(seed, line)``, the officials the crawler's finder reads in the body), so the
     filters and facets have something to work on. What the file has of the export format is
-    kept; other keys are not."""
+    kept, and ``story`` where it names one (a corpus the bench saved); other keys are not."""
     from crawler.officials import find_officials
 
     def filled(index: int, article: dict) -> dict:
@@ -359,10 +384,22 @@ def prepare(source: str | Path, target: str | Path, seed: int = 1) -> int:
             "section": article.get("section") or rng.choice(SECTIONS),
             "officials": officials,
         }
-        return {key: given.get(key, article.get(key) or "") for key in EXPORT_KEYS}
+        keys = EXPORT_KEYS + (("story",) if article.get("story") else ())
+        return {key: given.get(key, article.get(key) or "") for key in keys}
 
-    articles = read_jsonl(source, need_url=False)
-    return write_jsonl((filled(i, a) for i, a in enumerate(articles)), target)
+    return (filled(i, a) for i, a in enumerate(read_jsonl(source, need_url=False)))
+
+
+def with_stories(articles: Iterator[dict], seed: int = 1) -> Iterator[dict]:
+    """``articles`` as they are if they name their stories (a corpus the bench saved), else with
+    a third of them republished by other outlets, as the generated corpus is."""
+    first = next(articles, None)
+    if first is None:
+        return iter(())
+    articles = itertools.chain([first], articles)
+    if first.get("story"):
+        return articles
+    return reprints.with_reprints(articles, seed, SOURCES)
 
 
 def read_jsonl(path: str | Path, start: int = 0, stop: int | None = None,
