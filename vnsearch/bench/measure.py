@@ -1,10 +1,12 @@
 """Runs the benchmark: each phase in a fresh process, so each phase's peak memory is its own.
 
 Phases, in order: vnsearch bulk load (store insert + ``index.writer.rebuild(procs=2)``),
-vnsearch queries through one :class:`search.engine.Engine`, the same queries through
-``GET /api/search`` of a fresh ``vnsearch serve --production``, vnsearch incremental add
-(store insert + ``index.writer.update``), the first search after a small commit, FTS5 build,
-FTS5 queries.
+vnsearch queries through one :class:`search.engine.Engine`, the same queries collapsed by story
+(``collapse="story"``), both again through ``GET /api/search`` of a fresh
+``vnsearch serve --production``, vnsearch incremental add (store insert +
+``index.writer.update``), the first search after a small commit, FTS5 build, FTS5 queries.
+Collapsed and plain queries each run in a fresh process with the same warm-up, so neither
+finds the other's postings in the caches.
 
 The corpus is ``N`` articles; the last 1% (at least one) is held back from the bulk load and
 added afterwards as the incremental batch. Queries are drawn from the bulk part only.
@@ -32,9 +34,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vnsearch.bench import corpus as bench_corpus
+from vnsearch.bench import reprints
 from vnsearch.bench.queries import QUERY_TYPES, BenchQuery, make_queries, sample_articles
 
 HOLD_BACK = 0.01
+COLLAPSE = "story"  # one hit a story: the copies of a republished article counted once
 COMMIT_ARTICLES = 10  # a crawl job's worth, committed before the first search of each type
 
 
@@ -93,8 +97,12 @@ def _run(options: Options, workdir: Path, progress) -> dict:
     progress(_done("vnsearch build", build["build"]))
     progress(f"vnsearch: {len(queries)} queries (+{len(QUERY_TYPES)} warm-up)")
     search = _in_process(vnsearch_search, str(vn_dir), queries)
+    progress(f"vnsearch: the same queries with collapse={COLLAPSE}")
+    collapsed = _in_process(vnsearch_search, str(vn_dir), queries, COLLAPSE)
     progress("vnsearch: the same queries through GET /api/search of vnsearch serve")
     api = _in_process(vnsearch_api, str(vn_dir), queries)
+    progress(f"vnsearch: the same through GET /api/search?collapse={COLLAPSE}")
+    api_collapsed = _in_process(vnsearch_api, str(vn_dir), queries, COLLAPSE)
     progress(f"vnsearch: adding {held_back:,} articles through index.writer.update")
     incremental = _in_process(vnsearch_incremental, str(path), bulk, held_back, str(vn_dir))
     progress(_done("vnsearch incremental", incremental["incremental"]))
@@ -115,13 +123,18 @@ def _run(options: Options, workdir: Path, progress) -> dict:
             "build_peak_mb": build["memory"]["peak_mb"],
             "build_workers_peak_mb": build["memory"]["children_peak_mb"],
             **_search_memory(search),
+            "collapsed_search_peak_mb": collapsed["memory"]["peak_mb"],
             "incremental_peak_mb": incremental["memory"]["peak_mb"],
             "api_server_peak_mb": api["memory"]["server_peak_mb"],
+            "api_server_collapsed_peak_mb": api_collapsed["memory"]["server_peak_mb"],
         },
         "warmup_ms": search["warmup_ms"],
         "queries": search["queries"],
+        "collapsed": {"warmup_ms": collapsed["warmup_ms"], "queries": collapsed["queries"]},
         "after_commit": after_commit,
         "api": {"warmup_ms": api["warmup_ms"], "queries": api["queries"]},
+        "api_collapsed": {"warmup_ms": api_collapsed["warmup_ms"],
+                          "queries": api_collapsed["queries"]},
     }
     fts5 = {
         "build": fts_build["build"],
@@ -145,14 +158,10 @@ def _run(options: Options, workdir: Path, progress) -> dict:
         },
         "vnsearch": vnsearch,
         "fts5": fts5,
-        "p95_ratio": {
-            kind: _ratio(vnsearch["queries"][kind]["p95_ms"], fts5["queries"][kind]["p95_ms"])
-            for kind in QUERY_TYPES
-        },
-        "api_p95_ratio": {
-            kind: _ratio(vnsearch["api"]["queries"][kind]["p95_ms"], fts5["queries"][kind]["p95_ms"])
-            for kind in QUERY_TYPES
-        },
+        "p95_ratio": _p95_ratios(vnsearch, fts5),
+        "api_p95_ratio": _p95_ratios(vnsearch["api"], fts5),
+        "collapse_p95_ratio": _p95_ratios(vnsearch["collapsed"], vnsearch),
+        "api_collapse_p95_ratio": _p95_ratios(vnsearch["api_collapsed"], vnsearch["api"]),
         "size_ratio": _ratio(vnsearch["index_bytes"], fts5["db_bytes"]),
         "build_rate_ratio": _ratio(
             vnsearch["build"]["articles_per_s"], fts5["build"]["articles_per_s"]
@@ -168,22 +177,30 @@ def _run(options: Options, workdir: Path, progress) -> dict:
 
 
 def _corpus(options: Options, workdir: Path, progress) -> tuple[dict, Path]:
+    """The corpus file, and how many articles and stories it holds."""
+    tally = reprints.Tally()
     if options.corpus is not None:
         path = workdir / "corpus.jsonl"
-        progress(f"corpus: reading {options.corpus} (officials found in the bodies)")
-        count = bench_corpus.prepare(options.corpus, path, options.seed)
-        return {"articles": count, "generated": False, "seed": options.seed}, path
+        progress(f"corpus: reading {options.corpus} (officials found in the bodies, a third"
+                 " republished unless the file names its stories)")
+        articles = bench_corpus.prepared(options.corpus, options.seed)
+        count = bench_corpus.write_jsonl(
+            tally(bench_corpus.with_stories(articles, options.seed)), path
+        )
+        return {"articles": count, "generated": False, "seed": options.seed,
+                **tally.summary()}, path
     path = options.save_corpus or workdir / "corpus.jsonl"
     progress(f"corpus: generating {options.articles:,} articles (seed {options.seed})")
     began = time.perf_counter()
     count = bench_corpus.write_jsonl(
-        bench_corpus.generate(options.articles, options.seed), path
+        tally(bench_corpus.generate(options.articles, options.seed)), path
     )
     info = {
         "articles": count,
         "generated": True,
         "seed": options.seed,
         "generate_seconds": round(time.perf_counter() - began, 2),
+        **tally.summary(),
     }
     return info, path
 
@@ -208,6 +225,18 @@ def _load() -> list[float] | None:
 
 def _ratio(a: float, b: float) -> float | None:
     return round(a / b, 2) if b else None
+
+
+def _p95_ratios(ours: dict, baseline: dict) -> dict:
+    """Each query type's p95 over the baseline's p95."""
+    return {kind: _ratio(ours["queries"][kind]["p95_ms"], baseline["queries"][kind]["p95_ms"])
+            for kind in QUERY_TYPES}
+
+
+def _grouping(stats) -> float | None:
+    """Seconds the index writer spent grouping stories, if it says (``IndexStats``)."""
+    seconds = getattr(stats, "grouping_seconds", None)
+    return None if seconds is None else round(seconds, 3)
 
 
 # -- running a phase in a fresh process --------------------------------------------------------
@@ -346,6 +375,7 @@ def vnsearch_build(path: str, bulk: int, data_dir: str) -> dict:
     result.update(
         store_seconds=round(stored - began, 3),
         index_seconds=round(done - stored, 3),
+        grouping_seconds=_grouping(stats),
         segments=segments,
     )
     return {
@@ -359,17 +389,19 @@ def vnsearch_build(path: str, bulk: int, data_dir: str) -> dict:
     }
 
 
-def vnsearch_search(data_dir: str, queries: list[dict]) -> dict:
+def vnsearch_search(data_dir: str, queries: list[dict], collapse: str = "") -> dict:
     from search.engine import Engine
 
     start_mb = _resident_mb()
     engine = Engine(data_dir)
-    result = _timed_queries(queries, lambda q: engine.search(q.request())["total"])
+    result = _timed_queries(
+        queries, lambda q: engine.search(q.request(collapse=collapse))["total"]
+    )
     result["memory"] = {"start_mb": start_mb, "peak_mb": _peak_mb()}
     return result
 
 
-def vnsearch_api(data_dir: str, queries: list[dict]) -> dict:
+def vnsearch_api(data_dir: str, queries: list[dict], collapse: str = "") -> dict:
     """The queries one after another through HTTP, as an embedding site sends them."""
     import requests
 
@@ -380,7 +412,8 @@ def vnsearch_api(data_dir: str, queries: list[dict]) -> dict:
         with requests.Session() as session:
 
             def search(query: BenchQuery) -> int:
-                response = session.get(url + "api/search", params=query.params(), timeout=300)
+                response = session.get(url + "api/search", params=query.params(collapse=collapse),
+                                       timeout=300)
                 response.raise_for_status()
                 return response.json()["total"]
 
@@ -411,9 +444,12 @@ def vnsearch_incremental(path: str, bulk: int, count: int, data_dir: str) -> dic
         with store.transaction():
             for article in articles:
                 store.save_article(article)
+        stored = time.perf_counter()
         stats = writer.update(store, data_dir)
-    seconds = time.perf_counter() - began
-    return {"incremental": _rate(stats.indexed, seconds), "memory": {"peak_mb": _peak_mb()}}
+    done = time.perf_counter()
+    result = _rate(stats.indexed, done - began)
+    result.update(index_seconds=round(done - stored, 3), grouping_seconds=_grouping(stats))
+    return {"incremental": result, "memory": {"peak_mb": _peak_mb()}}
 
 
 def vnsearch_after_commit(path: str, bulk: int, data_dir: str, queries: list[dict]) -> dict:

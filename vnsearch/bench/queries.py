@@ -36,16 +36,18 @@ class BenchQuery:
     article: str = ""  # the id of the article it was drawn from, which it must match
     words: list[str] = field(default_factory=list)  # the words ``q`` was made of
 
-    def request(self, page_size: int = 10) -> SearchRequest:
+    def request(self, page_size: int = 10, collapse: str = "") -> SearchRequest:
+        """The search; ``collapse="story"`` asks for one hit a story (none: one a copy)."""
         filters = Filters(
             officials=list(self.officials), date_from=self.date_from, date_to=self.date_to
         )
-        return SearchRequest(q=self.q, filters=filters, page_size=page_size)
+        by_story = {"collapse": collapse} if collapse else {}
+        return SearchRequest(q=self.q, filters=filters, page_size=page_size, **by_story)
 
-    def params(self, page_size: int = 10) -> dict:
+    def params(self, page_size: int = 10, collapse: str = "") -> dict:
         """The same search as ``GET /api/search`` parameters."""
         wanted = {"q": self.q, "official": list(self.officials), "from": self.date_from,
-                  "to": self.date_to, "page_size": page_size}
+                  "to": self.date_to, "page_size": page_size, "collapse": collapse}
         return {k: v for k, v in wanted.items() if v}
 
     def to_dict(self) -> dict:

@@ -32,10 +32,56 @@ def _latency_table(titles: tuple[str, str, str, str], ours: dict, fts: dict, rat
         lines.append(
             f"{kind:<15}{_ms(a['p50_ms']):>8} {_ms(a['p95_ms']):>8} {_ms(a['p99_ms']):>8}"
             f"  {_ms(b['p50_ms']):>8} {_ms(b['p95_ms']):>8} {_ms(b['p99_ms']):>8}"
-            f"  {'-' if ratio is None else f'{ratio:.2f}':>10}"
+            f"  {_ratio(ratio):>10}"
             f"  {a['mean_matches']:>8,.0f} {b['mean_matches']:>8,.0f}"
         )
     return lines
+
+
+def _collapsed_table(vn: dict, ratios: dict, api_ratios: dict) -> list[str]:
+    """The same queries with ``collapse=story``: their latency, against the plain queries' p95
+    (engine and API), and how many stories they count against how many articles."""
+    ours, api = vn["collapsed"]["queries"], vn["api_collapsed"]["queries"]
+    lines = [
+        "",
+        f"{'collapse=story':<15}{'one hit a story':>26}  {'p95 ratio':>10}"
+        f"  {'GET /api/search':>20}  {'total (mean)':>19}",
+        f"{'query type':<15}{'p50':>8} {'p95':>8} {'p99':>8}  {'coll/plain':>10}"
+        f"  {'p95':>8} {'coll/plain':>11}  {'stories':>9} {'articles':>9}",
+    ]
+    for kind in QUERY_TYPES:
+        a, ratio, api_ratio = ours[kind], ratios.get(kind), api_ratios.get(kind)
+        lines.append(
+            f"{kind:<15}{_ms(a['p50_ms']):>8} {_ms(a['p95_ms']):>8} {_ms(a['p99_ms']):>8}"
+            f"  {_ratio(ratio):>10}  {_ms(api[kind]['p95_ms']):>8} {_ratio(api_ratio):>11}"
+            f"  {a['mean_matches']:>9,.0f} {vn['queries'][kind]['mean_matches']:>9,.0f}"
+        )
+    return lines
+
+
+def _ratio(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _grouping(what: str, stats: dict) -> list[str]:
+    """The time the index writer spent grouping stories, against its time in all."""
+    grouping, index = stats.get("grouping_seconds"), stats.get("index_seconds")
+    if grouping is None or not index:
+        return []
+    without = index - grouping
+    slower = f": +{grouping / without:.1%} over indexing without it" if without > 0 else ""
+    return [f"             grouping {grouping:,.2f} s of the {what} ({grouping / index:.1%}"
+            f" of the index's {index:,.1f} s{slower})"]
+
+
+def _corpus(c: dict) -> list[str]:
+    """How many of the articles are reprints, of how many stories."""
+    if "stories" not in c:
+        return []
+    return [
+        f"stories      {c['stories']:,} ({c['reprinted_stories']:,} republished: {c['reprints']:,}"
+        f" reprints among the articles, up to {c['largest_story']} articles a story)",
+    ]
 
 
 def _after_commit(figures: dict | None) -> list[str]:
@@ -59,6 +105,7 @@ def render(result: dict) -> str:
         f"vnsearch bench: {c['articles']:,} articles ({origin}); bulk {c['bulk']:,}"
         f" + incremental {c['incremental']:,}; {c['queries_per_type']} queries per type,"
         " top 10 + snippets + facets",
+        *_corpus(c),
     ]
     lines += _latency_table(
         ("latency (ms)", "vnsearch", "FTS5", "vn/FTS5"), vn["queries"], fts, result["p95_ratio"]
@@ -68,6 +115,8 @@ def render(result: dict) -> str:
             ("GET /api/search", "vnsearch serve", "FTS5 (above)", "API/FTS5"),
             vn["api"]["queries"], fts, result["api_p95_ratio"],
         )
+    if vn.get("collapsed"):
+        lines += _collapsed_table(vn, result["collapse_p95_ratio"], result["api_collapse_p95_ratio"])
     warm_vn = ", ".join(f"{k} {_ms(v)}" for k, v in vn["warmup_ms"].items())
     warm_fts = ", ".join(f"{k} {_ms(v)}" for k, v in fts["warmup_ms"].items())
     build, fbuild, inc = vn["build"], fts["build"], vn["incremental"]
@@ -77,17 +126,21 @@ def render(result: dict) -> str:
         f"build        vnsearch {build['articles_per_s']:,.1f} articles/s"
         f" ({build['seconds']:,.1f} s: store {build['store_seconds']:,.1f} s"
         f" + index {build['index_seconds']:,.1f} s, procs=2, {build.get('segments')} segments)",
+        *_grouping("build", build),
         f"             FTS5     {fbuild['articles_per_s']:,.1f} articles/s"
         f" ({fbuild['seconds']:,.1f} s incl. optimize)",
         f"incremental  vnsearch {inc['articles_per_s']:,.1f} articles/s"
         f" ({inc['articles']:,} articles in {inc['seconds']:,.1f} s: store + index.writer.update)",
+        *_grouping("update", inc),
         f"size         vnsearch index {_mb(vn['index_bytes'])} (+ store {_mb(vn['store_bytes'])})"
         f"; FTS5 database {_mb(fts['db_bytes'])}; index/FTS5 {result['size_ratio']}",
         f"peak memory  vnsearch build {mem['build_peak_mb']:,.0f} MB"
         f" (largest build worker {mem['build_workers_peak_mb']:,.0f} MB),"
         f" queries {mem['search_peak_mb']:,.0f} MB (+{mem['search_delta_mb']:,.0f} MB over"
-        f" {mem['search_start_mb']:,.0f} MB after imports), incremental"
-        f" {mem['incremental_peak_mb']:,.0f} MB, API server {mem['api_server_peak_mb']:,.0f} MB",
+        f" {mem['search_start_mb']:,.0f} MB after imports), collapsed queries"
+        f" {mem['collapsed_search_peak_mb']:,.0f} MB, incremental"
+        f" {mem['incremental_peak_mb']:,.0f} MB, API server {mem['api_server_peak_mb']:,.0f} MB"
+        f" ({mem['api_server_collapsed_peak_mb']:,.0f} MB collapsed)",
         f"             FTS5 build {fmem['build_peak_mb']:,.0f} MB,"
         f" queries {fmem['search_peak_mb']:,.0f} MB (+{fmem['search_delta_mb']:,.0f} MB)",
         "             (each phase in a fresh process; peak = ru_maxrss)",
