@@ -343,7 +343,8 @@ def export_command(data_dir: Path, fmt: str, output, store_url: str | None):
 
 @main.command("bench")
 @click.option("--articles", default=10000, show_default=True, type=click.IntRange(min=10),
-              help="Size of the generated corpus; the last 1% is the incremental batch.")
+              help="Articles in the generated corpus, reprints included; the last 1% is the"
+                   " incremental batch.")
 @click.option("--seed", default=1, show_default=True, help="Seed of the corpus and the queries.")
 @click.option("--queries", "per_type", default=50, show_default=True,
               type=click.IntRange(min=1), help="Queries of each type.")
