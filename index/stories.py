@@ -1,0 +1,144 @@
+"""Stories: the copies of one article that other outlets republish, grouped when indexed.
+
+Party and State news is syndicated: a provincial portal republishes a Nhân Dân or TTXVN article
+with another headline, a "Theo TTXVN" line, a paragraph cut, another caption. Two copies share
+long runs of identical text, so each body is read as its set of five-syllable *shingles* and two
+bodies are compared by how much of those sets they share. A MinHash *signature* (the least of
+each of :data:`PERMUTATIONS` hash functions over the shingles) estimates that share without the
+sets; *bands* of the signature (locality-sensitive hashing) find the few candidates worth
+comparing without comparing every pair.
+
+Two copies of one story must pass two tests (thresholds chosen on real text, docs/stories.md):
+the shorter must lie mostly inside the longer (*containment*: a cut reprint is still the story),
+and the two must not differ too much in length (*resemblance*: a round-up that quotes a brief is
+not that brief's story). Templated notices (weather, schedules, meeting results) share most
+sentences yet differ in the facts, and every changed number or name breaks five shingles: they
+fall below the containment threshold. A body too short to tell a story from its template
+(:data:`MIN_SHINGLES`) is a story of its own.
+
+A story's id is the id of its copy the archive met first (``first_seen``, then the id): a
+function of the members alone, so a rebuild gives the same ids, and a copy that arrives later
+leaves it unchanged.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+from index.analysis import fold, words
+
+SHINGLE = 5  # syllables: longer than any stock phrase of the press, shorter than a sentence
+ROWS, BANDS = 3, 42
+PERMUTATIONS = ROWS * BANDS
+MIN_SHINGLES = 60  # about 65 syllables: below that a body is a notice, not a story
+MIN_CONTAINMENT = 0.8
+MIN_RESEMBLANCE = 0.3
+
+_MASK32 = np.uint64(0xFFFFFFFF)
+_SEED = np.random.default_rng(20240501)
+_A = _SEED.integers(1, 2**63, PERMUTATIONS, dtype=np.uint64) | np.uint64(1)  # odd multipliers
+_B = _SEED.integers(0, 2**63, PERMUTATIONS, dtype=np.uint64)
+_BAND_MIX = _SEED.integers(1, 2**63, ROWS, dtype=np.uint64) | np.uint64(1)
+_SYLLABLES: dict[str, int] = {}
+
+
+def _syllable_hash(word: str) -> int:
+    value = _SYLLABLES.get(word)
+    if value is None:
+        value = _SYLLABLES[word] = zlib.crc32(fold(word.lower()).encode("utf-8"))
+        if len(_SYLLABLES) > 500_000:  # a bound on memory, not a cache policy
+            _SYLLABLES.clear()
+    return value
+
+
+def shingles(text: str) -> np.ndarray:
+    """The distinct shingles of ``text`` as 64-bit hashes, folded (case, marks, tone placement
+    and old/new spelling never tell two copies apart)."""
+    ids = np.fromiter(map(_syllable_hash, words(text)), dtype=np.uint64)
+    if len(ids) < SHINGLE:
+        return np.zeros(0, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        hashes = np.zeros(len(ids) - SHINGLE + 1, dtype=np.uint64)
+        for offset in range(SHINGLE):
+            hashes = hashes * np.uint64(0x9E3779B97F4A7C15) + ids[offset: len(hashes) + offset]
+    return np.unique(hashes)
+
+
+def signature(text: str) -> tuple[np.ndarray, int]:
+    """The MinHash signature of ``text``'s shingles (uint32 each) and how many there are.
+
+    Multiply-shift hashing: the high 32 bits of ``a·x + b`` (mod 2^64) for each odd ``a``."""
+    hashes = shingles(text)
+    if not len(hashes):
+        return np.full(PERMUTATIONS, 0xFFFFFFFF, dtype=np.uint32), 0
+    with np.errstate(over="ignore"):
+        mixed = hashes[:, None] * _A[None, :] + _B[None, :]
+    return (mixed.min(axis=0) >> np.uint64(32)).astype(np.uint32), len(hashes)
+
+
+def band_keys(signatures: np.ndarray) -> np.ndarray:
+    """One int64 key a band of each signature (rows: signatures), the band's number mixed in."""
+    rows = signatures.reshape(len(signatures), BANDS, ROWS).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        keys = (rows * _BAND_MIX).sum(axis=2) + np.arange(BANDS, dtype=np.uint64) * _A[0]
+    return keys.view(np.int64)
+
+
+def resemblance(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Estimated Jaccard resemblance of signature rows, pair by pair."""
+    return (first == second).mean(axis=-1)
+
+
+def same_story(first: np.ndarray, first_size, second: np.ndarray, second_size) -> np.ndarray:
+    """Whether pairs of copies tell the same story, by their signatures and shingle counts
+    (arrays of pairs, or one pair)."""
+    jaccard = resemblance(first, second)
+    first_size, second_size = np.asarray(first_size), np.asarray(second_size)
+    shared = jaccard / (1 + jaccard) * (first_size + second_size)
+    shorter = np.maximum(np.minimum(first_size, second_size), 1)
+    return ((shared / shorter >= MIN_CONTAINMENT) & (jaccard >= MIN_RESEMBLANCE)
+            & (np.minimum(first_size, second_size) >= MIN_SHINGLES))
+
+
+def candidate_pairs(keys: np.ndarray) -> np.ndarray:
+    """``(i, j)`` rows, ``i < j``, of signatures that share a band: each member of a band's
+    bucket is paired with the bucket's first, so a bucket of thousands (a stock sentence) costs
+    thousands of pairs, not millions; the other bands give the pairs a star misses."""
+    pairs = []
+    for band in keys.T:
+        order = np.argsort(band, kind="stable")
+        ordered = band[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        heads = np.repeat(order[starts], np.diff(np.r_[starts, len(order)]))
+        pairs.append(np.stack([heads, order], axis=1)[heads != order])
+    if not pairs:
+        return np.zeros((0, 2), dtype=np.int64)
+    pairs = np.concatenate(pairs)
+    return np.unique(np.sort(pairs, axis=1), axis=0)
+
+
+def components(count: int, edges: np.ndarray) -> np.ndarray:
+    """The connected component of each of ``count`` nodes, named by its smallest node."""
+    parent = np.arange(count)
+
+    def root(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for first, second in edges.tolist():
+        a, b = root(first), root(second)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    return np.array([root(node) for node in range(count)], dtype=np.int64)
+
+
+def group(signatures: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The story of each copy (rows of ``signatures``) as the smallest row of its story."""
+    pairs = candidate_pairs(band_keys(signatures)) if len(signatures) else np.zeros((0, 2), int)
+    first, second = pairs[:, 0], pairs[:, 1]
+    keep = same_story(signatures[first], sizes[first], signatures[second], sizes[second])
+    return components(len(signatures), pairs[keep])
