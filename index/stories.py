@@ -8,12 +8,14 @@ each of :data:`PERMUTATIONS` hash functions over the shingles) estimates that sh
 sets; *bands* of the signature (locality-sensitive hashing) find the few candidates worth
 comparing without comparing every pair.
 
-Two copies of one story must pass two tests (thresholds chosen on real text, docs/stories.md):
-the shorter must lie mostly inside the longer (*containment*: a cut reprint is still the story),
-and the two must not differ too much in length (*resemblance*: a round-up that quotes a brief is
-not that brief's story). Templated notices (weather, schedules, meeting results) share most
-sentences yet differ in the facts, and every changed number or name breaks five shingles: they
-fall below the containment threshold. A body too short to tell a story from its template
+Two copies of one story must pass three tests (thresholds chosen on real text, docs/stories.md):
+the shorter must lie mostly inside the longer (*containment*: a cut reprint is still the story);
+the two must not differ too much in length (*resemblance*: a round-up that quotes a brief is not
+that brief's story); and most of the shorter's sentences must stand word for word in the longer
+(*sentences*). The last is what tells a story from its template: monthly notices, schedules and
+meeting results share most of their words, but every fact they change (a date, a number, a
+name) changes its sentence, while a reprint's edits (a source line, a caption, a reworded lead)
+leave the other sentences as they were. A body too short to tell a story from its template
 (:data:`MIN_SHINGLES`) is a story of its own.
 
 A story's id is the id of its copy the archive met first (``first_seen``, then the id): a
@@ -23,18 +25,23 @@ leaves it unchanged.
 
 from __future__ import annotations
 
+import re
 import zlib
+from dataclasses import dataclass
 
 import numpy as np
 
 from index.analysis import fold, words
 
 SHINGLE = 5  # syllables: longer than any stock phrase of the press, shorter than a sentence
-ROWS, BANDS = 3, 42
+ROWS, BANDS = 2, 63  # a pair of resemblance 0.3 shares a band with odds of 0.997
 PERMUTATIONS = ROWS * BANDS
 MIN_SHINGLES = 60  # about 65 syllables: below that a body is a notice, not a story
 MIN_CONTAINMENT = 0.8
 MIN_RESEMBLANCE = 0.3
+MIN_SENTENCES = 0.7  # of the shorter copy's sentences, found word for word in the longer
+SENTENCE_WORDS = 8  # a shorter line (a source, a byline, a caption) is not weighed as a sentence
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 
 _MASK32 = np.uint64(0xFFFFFFFF)
 _SEED = np.random.default_rng(20240501)
@@ -53,10 +60,31 @@ def _syllable_hash(word: str) -> int:
     return value
 
 
-def shingles(text: str) -> np.ndarray:
-    """The distinct shingles of ``text`` as 64-bit hashes, folded (case, marks, tone placement
-    and old/new spelling never tell two copies apart)."""
-    ids = np.fromiter(map(_syllable_hash, words(text)), dtype=np.uint64)
+@dataclass
+class Fingerprint:
+    """What grouping knows of a body: its MinHash signature, how many shingles it has, and
+    the sorted hashes of its sentences."""
+
+    signature: np.ndarray
+    size: int
+    sentences: np.ndarray
+
+
+def fingerprint(text: str) -> Fingerprint:
+    """A body read once: syllables folded (case, marks, tone placement and old or new
+    spelling never tell two copies apart), sentences hashed, shingles signed."""
+    ids, sentences = [], []
+    for sentence in _SENTENCE_END.split(text):
+        syllables = [_syllable_hash(word) for word in words(sentence)]
+        ids += syllables
+        if len(syllables) >= SENTENCE_WORDS:
+            sentences.append(zlib.crc32(np.array(syllables, dtype=np.uint32).tobytes()))
+    signature, size = signature_of(shingles(np.array(ids, dtype=np.uint64)))
+    return Fingerprint(signature, size, np.unique(np.array(sentences, dtype=np.uint32)))
+
+
+def shingles(ids: np.ndarray) -> np.ndarray:
+    """The distinct runs of :data:`SHINGLE` syllables, as 64-bit hashes."""
     if len(ids) < SHINGLE:
         return np.zeros(0, dtype=np.uint64)
     with np.errstate(over="ignore"):
@@ -66,11 +94,10 @@ def shingles(text: str) -> np.ndarray:
     return np.unique(hashes)
 
 
-def signature(text: str) -> tuple[np.ndarray, int]:
-    """The MinHash signature of ``text``'s shingles (uint32 each) and how many there are.
+def signature_of(hashes: np.ndarray) -> tuple[np.ndarray, int]:
+    """The MinHash signature of shingle hashes (uint32 each) and how many there are.
 
     Multiply-shift hashing: the high 32 bits of ``a·x + b`` (mod 2^64) for each odd ``a``."""
-    hashes = shingles(text)
     if not len(hashes):
         return np.full(PERMUTATIONS, 0xFFFFFFFF, dtype=np.uint32), 0
     with np.errstate(over="ignore"):
@@ -91,15 +118,28 @@ def resemblance(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return (first == second).mean(axis=-1)
 
 
-def same_story(first: np.ndarray, first_size, second: np.ndarray, second_size) -> np.ndarray:
-    """Whether pairs of copies tell the same story, by their signatures and shingle counts
-    (arrays of pairs, or one pair)."""
+def alike(first: np.ndarray, first_size, second: np.ndarray, second_size) -> np.ndarray:
+    """The word tests (containment, resemblance, length) of pairs of signatures with their
+    shingle counts: arrays of pairs, or one pair."""
     jaccard = resemblance(first, second)
     first_size, second_size = np.asarray(first_size), np.asarray(second_size)
     shared = jaccard / (1 + jaccard) * (first_size + second_size)
     shorter = np.maximum(np.minimum(first_size, second_size), 1)
     return ((shared / shorter >= MIN_CONTAINMENT) & (jaccard >= MIN_RESEMBLANCE)
             & (np.minimum(first_size, second_size) >= MIN_SHINGLES))
+
+
+def same_sentences(first: np.ndarray, second: np.ndarray) -> bool:
+    """Whether most sentences of the copy with fewer stand word for word in the other."""
+    fewer = min(len(first), len(second))
+    if not fewer:
+        return True  # no sentence long enough to weigh: the word tests decide
+    return len(np.intersect1d(first, second, assume_unique=True)) >= MIN_SENTENCES * fewer
+
+
+def same_story(first: Fingerprint, second: Fingerprint) -> bool:
+    return bool(alike(first.signature, first.size, second.signature, second.size)) and (
+        same_sentences(first.sentences, second.sentences))
 
 
 def candidate_pairs(keys: np.ndarray) -> np.ndarray:
@@ -136,9 +176,20 @@ def components(count: int, edges: np.ndarray) -> np.ndarray:
     return np.array([root(node) for node in range(count)], dtype=np.int64)
 
 
-def group(signatures: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """The story of each copy (rows of ``signatures``) as the smallest row of its story."""
-    pairs = candidate_pairs(band_keys(signatures)) if len(signatures) else np.zeros((0, 2), int)
-    first, second = pairs[:, 0], pairs[:, 1]
-    keep = same_story(signatures[first], sizes[first], signatures[second], sizes[second])
-    return components(len(signatures), pairs[keep])
+def group(prints: list[Fingerprint]) -> np.ndarray:
+    """The story of each copy as the smallest index of its story; only copies long enough to
+    group take part in the bands."""
+    if not prints:
+        return np.zeros(0, dtype=np.int64)
+    signatures = np.stack([p.signature for p in prints])
+    sizes = np.array([p.size for p in prints], dtype=np.int64)
+    eligible = np.flatnonzero(sizes >= MIN_SHINGLES)
+    pairs = eligible[candidate_pairs(band_keys(signatures[eligible]))]
+    kept = []
+    for start in range(0, len(pairs), 100_000):  # a bounded amount of memory per step
+        chunk = pairs[start:start + 100_000]
+        first, second = chunk[:, 0], chunk[:, 1]
+        kept += [(a, b) for a, b in chunk[alike(signatures[first], sizes[first],
+                                                signatures[second], sizes[second])].tolist()
+                 if same_sentences(prints[a].sentences, prints[b].sentences)]
+    return components(len(prints), np.array(kept, dtype=np.int64).reshape(-1, 2))

@@ -22,14 +22,16 @@ from index import stories
 FILE = "stories.sqlite"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS copies (
-    id TEXT PRIMARY KEY,
+    n INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
     first_seen TEXT NOT NULL,
     size INTEGER NOT NULL,
     signature BLOB NOT NULL,
+    sentences BLOB NOT NULL,
     story TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS copies_story ON copies(story);
-CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (key, id))
+CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (key, n))
     WITHOUT ROWID;
 """
 
@@ -40,8 +42,12 @@ class Copy:
 
     id: str
     first_seen: str
-    signature: np.ndarray
-    size: int
+    print: stories.Fingerprint
+
+    def row(self, story: str) -> tuple:
+        fingerprint = self.print
+        return (None, self.id, self.first_seen, fingerprint.size, fingerprint.signature.tobytes(),
+                fingerprint.sentences.tobytes(), story)
 
 
 def founders(ids: list[str], first_seen: list[str], labels: np.ndarray) -> list[str]:
@@ -71,17 +77,12 @@ class StoryTable:
         """Group a whole archive at once (a rebuild) and write the table; each id's story."""
         if not copies:
             return {}
-        signatures = np.stack([c.signature for c in copies])
-        sizes = np.array([c.size for c in copies], dtype=np.int64)
-        labels = stories.group(signatures, sizes)
+        labels = stories.group([c.print for c in copies])
         ids = [c.id for c in copies]
         named = founders(ids, [c.first_seen for c in copies], labels)
-        self.db.executemany(
-            "INSERT OR REPLACE INTO copies VALUES (?, ?, ?, ?, ?)",
-            ((c.id, c.first_seen, c.size, c.signature.tobytes(), story)
-             for c, story in zip(copies, named, strict=True)),
-        )
-        self._add_bands(copies, signatures, sizes)
+        self.db.executemany("INSERT INTO copies VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            (c.row(story) for c, story in zip(copies, named, strict=True)))
+        self._add_bands(copies)
         return dict(zip(ids, named, strict=True))
 
     def place(self, copies: list[Copy]) -> dict[str, str]:
@@ -92,12 +93,9 @@ class StoryTable:
         given = {c.id for c in copies}
         before = self._members(self._stories_of(given))
         self._remove(given)
-        self.db.executemany(
-            "INSERT INTO copies VALUES (?, ?, ?, ?, ?)",
-            ((c.id, c.first_seen, c.size, c.signature.tobytes(), c.id) for c in copies),
-        )
-        self._add_bands(copies, np.stack([c.signature for c in copies]),
-                        np.array([c.size for c in copies]))
+        self.db.executemany("INSERT INTO copies VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            (c.row(c.id) for c in copies))
+        self._add_bands(copies)
         regroup = set(before) | given
         edges, nodes = self._edges(regroup)
         old = {**self._stories_for(nodes - regroup), **before}
@@ -110,18 +108,25 @@ class StoryTable:
 
     # -- the steps ----------------------------------------------------------------------------
 
-    def _add_bands(self, copies: list[Copy], signatures: np.ndarray, sizes: np.ndarray) -> None:
+    def _add_bands(self, copies: list[Copy]) -> None:
         """Only a copy long enough to group has bands: a short one never meets another."""
-        keys = stories.band_keys(signatures)
+        long_enough = [c for c in copies if c.print.size >= stories.MIN_SHINGLES]
+        if not long_enough:
+            return
+        number = dict(self._where_in("SELECT id, n FROM copies WHERE id IN ({marks})",
+                                     [c.id for c in long_enough]))
+        keys = stories.band_keys(np.stack([c.print.signature for c in long_enough]))
         self.db.executemany(
             "INSERT OR IGNORE INTO bands VALUES (?, ?)",
-            ((key, c.id) for c, size, row in zip(copies, sizes.tolist(), keys.tolist(), strict=True)
-             if size >= stories.MIN_SHINGLES for key in row),
+            ((key, number[c.id]) for c, row in zip(long_enough, keys.tolist(), strict=True)
+             for key in row),
         )
 
     def _remove(self, ids: Iterable[str]) -> None:
-        for table in ("bands", "copies"):
-            list(self._where_in(f"DELETE FROM {table} WHERE id IN ({{marks}})", ids))
+        ids = list(ids)
+        list(self._where_in(
+            "DELETE FROM bands WHERE n IN (SELECT n FROM copies WHERE id IN ({marks}))", ids))
+        list(self._where_in("DELETE FROM copies WHERE id IN ({marks})", ids))
 
     def _stories_of(self, ids: Iterable[str]) -> set[str]:
         return set(self._stories_for(ids).values())
@@ -144,30 +149,26 @@ class StoryTable:
         """The same-story pairs of ``ids`` with any copy, and every copy those reach together
         with the whole stories of the copies reached."""
         edges, nodes = [], set(ids)
-        rows = self._rows(ids)
-        for article_id, (signature, size) in rows.items():
-            candidates = self._candidates(article_id, signature)
-            if not candidates:
-                continue
-            found = self._rows(candidates)
-            others = list(found)
-            same = stories.same_story(
-                signature[None, :], size,
-                np.stack([found[o][0] for o in others]), np.array([found[o][1] for o in others]),
-            )
-            edges += [(article_id, o) for o, ok in zip(others, same.tolist(), strict=True) if ok]
+        for article_id, own in self._prints(ids).items():
+            found = self._prints(self._candidates(article_id, own.signature))
+            edges += [(article_id, other) for other, theirs in found.items()
+                      if stories.same_story(own, theirs)]
         reached = {b for _, b in edges} - nodes
         nodes |= reached | set(self._members(self._stories_of(reached)))
         return edges, nodes
 
     def _candidates(self, article_id: str, signature: np.ndarray) -> set[str]:
         keys = stories.band_keys(signature[None, :])[0].tolist()
-        rows = self._where_in("SELECT DISTINCT id FROM bands WHERE key IN ({marks})", keys)
+        rows = self._where_in("SELECT DISTINCT copies.id FROM bands JOIN copies USING (n)"
+                              " WHERE key IN ({marks})", keys)
         return {row[0] for row in rows} - {article_id}
 
-    def _rows(self, ids: Iterable[str]) -> dict[str, tuple[np.ndarray, int]]:
-        rows = self._where_in("SELECT id, signature, size FROM copies WHERE id IN ({marks})", ids)
-        return {i: (np.frombuffer(blob, dtype=np.uint32), size) for i, blob, size in rows}
+    def _prints(self, ids: Iterable[str]) -> dict[str, stories.Fingerprint]:
+        rows = self._where_in(
+            "SELECT id, signature, size, sentences FROM copies WHERE id IN ({marks})", ids)
+        return {i: stories.Fingerprint(np.frombuffer(signature, dtype=np.uint32), size,
+                                       np.frombuffer(sentences, dtype=np.uint32))
+                for i, signature, size, sentences in rows}
 
     def _components(self, nodes: list[str], edges: list[tuple[str, str]]) -> dict[str, str]:
         index = {node: n for n, node in enumerate(nodes)}

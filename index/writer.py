@@ -168,9 +168,8 @@ def _group(store: Store, generation: Path, parts: list) -> None:
     seen = store.first_seen(ids)
     table = StoryTable(generation)
     try:
-        table.fill([Copy(i, seen.get(i, ""), signature, size) for part in signed
-                    for i, signature, size in zip(part.ids, part.signatures, part.sizes,
-                                                  strict=True)])
+        table.fill([Copy(i, seen.get(i, ""), fingerprint) for part in signed
+                    for i, fingerprint in zip(part.ids, part.prints, strict=True)])
         table.commit()
     finally:
         table.close()
@@ -179,18 +178,15 @@ def _group(store: Store, generation: Path, parts: list) -> None:
 @dataclass
 class Signed:
     ids: list[str]
-    signatures: list
-    sizes: list[int]
+    prints: list[stories.Fingerprint]
 
 
 def _sign_part(store_location: str, after: int, upto: int) -> Signed:
-    signed = Signed([], [], [])
+    signed = Signed([], [])
     with open_store(store_location) as store:
         for _, article, _ in store.changes_since(after, upto):
-            signature, size = stories.signature(article.body)
             signed.ids.append(article.id)
-            signed.signatures.append(signature)
-            signed.sizes.append(size)
+            signed.prints.append(stories.fingerprint(article.body))
     return signed
 
 
@@ -332,7 +328,7 @@ def _place(table: StoryTable | None, store: Store, articles: list) -> dict[str, 
     if table is None:
         return {}
     seen = store.first_seen([a.id for a in articles])
-    copies = [Copy(a.id, seen.get(a.id, ""), *stories.signature(a.body)) for a in articles]
+    copies = [Copy(a.id, seen.get(a.id, ""), stories.fingerprint(a.body)) for a in articles]
     return table.place(copies)
 
 
