@@ -134,7 +134,8 @@ def _run(options: Options, workdir: Path, progress) -> dict:
         "after_commit": after_commit,
         "api": {"warmup_ms": api["warmup_ms"], "queries": api["queries"]},
         "api_collapsed": {"warmup_ms": api_collapsed["warmup_ms"],
-                          "queries": api_collapsed["queries"]},
+                          "queries": api_collapsed["queries"],
+                          "collapsed_as_asked": api_collapsed["collapsed_as_asked"]},
     }
     fts5 = {
         "build": fts_build["build"],
@@ -402,12 +403,15 @@ def vnsearch_search(data_dir: str, queries: list[dict], collapse: str = "") -> d
 
 
 def vnsearch_api(data_dir: str, queries: list[dict], collapse: str = "") -> dict:
-    """The queries one after another through HTTP, as an embedding site sends them."""
+    """The queries one after another through HTTP, as an embedding site sends them; whether
+    every answer was collapsed as asked (a server that does not read ``collapse`` answers
+    with every copy, and its figures are not those of collapsed queries)."""
     import requests
 
     from vnsearch.bench.server import start_server
 
     process, url = start_server(data_dir)
+    answered = set()
     try:
         with requests.Session() as session:
 
@@ -415,9 +419,12 @@ def vnsearch_api(data_dir: str, queries: list[dict], collapse: str = "") -> dict
                 response = session.get(url + "api/search", params=query.params(collapse=collapse),
                                        timeout=300)
                 response.raise_for_status()
-                return response.json()["total"]
+                found = response.json()
+                answered.add(found.get("collapse") or "")
+                return found["total"]
 
             result = _timed_queries(queries, search)
+        result["collapsed_as_asked"] = answered == {collapse}
         result["memory"] = {"server_peak_mb": _process_peak_mb(process.pid)}
         return result
     finally:
