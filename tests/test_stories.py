@@ -18,7 +18,7 @@ from index.story_table import FILE, Copy, StoryTable
 from search.engine import Engine, SearchRequest
 from vnsearch.bench.corpus import Generator
 
-BODIES = [Generator(seed=7).article(n)["body"] for n in range(8)]
+BODIES = [Generator(seed=7).original(n)["body"] for n in range(8)]
 
 
 def reprint(body: str, seed: int = 0) -> str:
