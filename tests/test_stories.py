@@ -86,6 +86,12 @@ def test_a_body_too_short_to_tell_a_story_from_its_template_stays_alone():
     assert not together(short, short)
 
 
+def test_an_archive_of_short_notices_groups_each_alone():
+    prints = [stories.fingerprint(f"Thông báo số {n}: lịch họp giao ban tuần.") for n in range(3)]
+    assert stories.group(prints).tolist() == [0, 1, 2]
+    assert stories.group([]).tolist() == []
+
+
 def test_a_roundup_quoting_a_brief_is_not_the_briefs_story():
     brief = BODIES[2][:900]
     roundup = "\n".join([BODIES[3], brief, BODIES[4]])
