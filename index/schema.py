@@ -8,15 +8,17 @@ that stand together, exact and keyed the same way (``dan van|dân vận``), with
 two-syllable word is one posting list, a longer word a run of pairs at consecutive positions,
 and a word typed without diacritics is the prefix range of its folded pairs. Only the pair
 view keeps positions: every phrase is a run of pairs. Facet fields are sortable columns, so
-counts come from column data instead of stored fields.
+counts come from column data instead of stored fields; so is the story an article belongs to
+(:mod:`index.stories`), as a number, so that collapsing copies is one array operation.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime
 
-from whoosh import fields
+from whoosh import columns, fields
 
 from crawler.article import Article
 from index.analysis import FoldedAnalyzer, PairAnalyzer, ReadingAnalyzer
@@ -57,6 +59,8 @@ def build_schema() -> fields.Schema:
         officials=fields.KEYWORD(stored=True, commas=True, lowercase=False),
         officials_f=positional(folded),
         officials_data=fields.STORED(),
+        story=fields.COLUMN(columns.NumericColumn("q", default=0)),
+        story_id=fields.STORED(),
     )
 
 
@@ -70,8 +74,14 @@ def parse_published(value: str | None) -> datetime | None:
         return None
 
 
-def document(article: Article, status: str = "live") -> dict:
-    """The fields Whoosh stores and indexes for one article."""
+def story_key(story_id: str) -> int:
+    """A story id as a signed 64-bit number for the column; 0 stands for "no story"."""
+    digest = hashlib.blake2b(story_id.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True) or 1
+
+
+def document(article: Article, status: str = "live", story: str = "") -> dict:
+    """The fields Whoosh stores and indexes for one article, ``story`` the id of its story."""
     officials = merge(article.officials)
     published = parse_published(article.published)
     doc = {
@@ -95,6 +105,8 @@ def document(article: Article, status: str = "live") -> dict:
             [{"name": o.name, "positions": o.positions} for o in officials], ensure_ascii=False
         ),
     }
+    if story:
+        doc.update(story=story_key(story), story_id=story)
     if published is not None:
         doc.update(published=published, year=f"{published:%Y}", month=f"{published:%Y-%m}")
     return doc

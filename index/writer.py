@@ -22,8 +22,10 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from crawler.store import Store, open_store
+from index import stories
 from index.schema import build_schema, document
 from index.segment import ArraySegmentWriter
+from index.story_table import Copy, StoryTable
 
 CURRENT = "CURRENT"
 SEQ_FILE = "vnsearch-seq"
@@ -43,6 +45,7 @@ class IndexBuildError(RuntimeError):
 class IndexStats:
     indexed: int = 0
     generation: str = ""
+    grouping_seconds: float = 0.0  # of the time taken, what grouping copies into stories took
 
 
 def index_root(data_dir: str | Path) -> Path:
@@ -116,8 +119,9 @@ def update(store: Store, data_dir: str | Path, batch: int = 5000, wait: float = 
     with writer_lock(data_dir, wait):
         ix = _live_index(data_dir)
         generation = Path(ix.storage.folder)
-        count = _write(ix, store.changes_since(_read_seq(generation)), generation, batch)
-        return IndexStats(indexed=count, generation=generation.name)
+        stats = _write(ix, store, store.changes_since(_read_seq(generation)), generation, batch)
+        stats.generation = generation.name
+        return stats
 
 
 def rebuild(
@@ -131,13 +135,20 @@ def rebuild(
     """Build a fresh generation from the whole store, then swap it in atomically.
 
     With ``procs`` > 1 the store is cut into runs of at least ``part_min`` articles, each
-    written into segments of its own by a worker process."""
+    written into segments of its own by a worker process. Stories are grouped first, over the
+    whole store (a story's copies may be anywhere in it), and each part then writes its
+    articles with their stories."""
     with writer_lock(data_dir, wait):
         previous = current_generation(data_dir)
         generation = _new_generation(data_dir)
         try:
             parts = store.seq_ranges(max(1, min(procs, store.count_articles() // part_min)))
-            results = _write_parts(store, generation, segment_docs, parts)
+            started = time.perf_counter()
+            _group(store, generation, parts)
+            grouping = time.perf_counter() - started
+            location = store.location
+            results = _in_workers(_write_part, [(location, generation, segment_docs, *part)
+                                                for part in parts])
             _commit_segments(generation, [s for part in results for s in part.segments])
             _write_seq(generation, max((part.last_seq for part in results), default=0))
         except BaseException:
@@ -145,22 +156,52 @@ def rebuild(
             raise
         _swap_to(data_dir, generation)
         _remove_old_generations(data_dir, keep={generation.name, getattr(previous, "name", "")})
-        return IndexStats(indexed=sum(p.count for p in results), generation=generation.name)
+        return IndexStats(indexed=sum(p.count for p in results), generation=generation.name,
+                          grouping_seconds=grouping)
 
 
-def _write_parts(store: Store, generation: Path, segment_docs: int, parts: list) -> list[Part]:
-    """Each part in a worker process of its own, which sends its result through a pipe of its
-    own: no lock or queue is shared, so a worker that is killed (out of memory, SIGKILL) cannot
-    leave the rebuild waiting forever, as it can in a ProcessPoolExecutor."""
-    if len(parts) == 1:
-        return [_write_part(store.location, generation, segment_docs, *parts[0])]
+def _group(store: Store, generation: Path, parts: list) -> None:
+    """Sign every article (a worker a part), then group the signatures into the generation's
+    story table, which the parts read when they write."""
+    signed = _in_workers(_sign_part, [(store.location, *part) for part in parts])
+    ids = [article_id for part in signed for article_id in part.ids]
+    seen = store.first_seen(ids)
+    table = StoryTable(generation)
+    try:
+        table.fill([Copy(i, seen.get(i, ""), fingerprint) for part in signed
+                    for i, fingerprint in zip(part.ids, part.prints, strict=True)])
+        table.commit()
+    finally:
+        table.close()
+
+
+@dataclass
+class Signed:
+    ids: list[str]
+    prints: list[stories.Fingerprint]
+
+
+def _sign_part(store_location: str, after: int, upto: int) -> Signed:
+    signed = Signed([], [])
+    with open_store(store_location) as store:
+        for _, article, _ in store.changes_since(after, upto):
+            signed.ids.append(article.id)
+            signed.prints.append(stories.fingerprint(article.body))
+    return signed
+
+
+def _in_workers(task, calls: list[tuple]) -> list:
+    """``task(*call)`` for each call, each in a worker process of its own, which sends its
+    result through a pipe of its own: no lock or queue is shared, so a worker that is killed
+    (out of memory, SIGKILL) cannot leave the rebuild waiting forever, as it can in a
+    ProcessPoolExecutor. One call runs in this process."""
+    if len(calls) == 1:
+        return [task(*calls[0])]
     context, workers = get_context("spawn"), []
     try:
-        for after, upto in parts:
+        for call in calls:
             receive, send = context.Pipe(duplex=False)
-            worker = context.Process(
-                target=_part_worker, args=(send, store.location, generation, segment_docs, after, upto)
-            )
+            worker = context.Process(target=_part_worker, args=(send, task, *call))
             worker.start()
             send.close()  # the worker holds the only writing end: its death is our EOF
             workers.append((worker, receive))
@@ -176,10 +217,10 @@ def _write_parts(store: Store, generation: Path, segment_docs: int, parts: list)
             receive.close()
 
 
-def _part_worker(send, *args) -> None:
-    """In the worker process: the part written, or the exception that stopped it."""
+def _part_worker(send, task, *args) -> None:
+    """In the worker process: the part done, or the exception that stopped it."""
     try:
-        result = _write_part(*args)
+        result = task(*args)
     except Exception as error:  # an OSError (a full disk) keeps its errno for the message
         result = error
     send.send(result)
@@ -214,10 +255,13 @@ def _write_part(
     ``segment_docs`` articles, since its postings stay in memory until it is written."""
     ix = whoosh_index.open_dir(str(generation))
     part, segment = Part(segments=[]), None
+    table = StoryTable(generation)
+    story_of = table.stories()
+    table.close()
     with open_store(store_location) as store:
         for seq, article, status in store.changes_since(after, upto):
             segment = segment or ArraySegmentWriter(ix, _lk=False)
-            segment.add_document(**document(article, status))
+            segment.add_document(**document(article, status, story_of.get(article.id, "")))
             part.count, part.last_seq = part.count + 1, seq
             if segment.doc_count() >= segment_docs:
                 part.segments.append(_close(segment))
@@ -241,23 +285,57 @@ def _commit_segments(generation: Path, segments: list) -> None:
     writer._finish()
 
 
-def _write(ix, changes, generation: Path, batch: int) -> int:
-    """Replace each changed article's document, committing every ``batch`` documents."""
-    count, last_seq = 0, None
-    writer = ArraySegmentWriter(ix)
-    for seq, article, status in changes:
-        # an index made before a field was added takes the fields it knows until a rebuild
-        fields = document(article, status)
-        writer.update_document(**{k: v for k, v in fields.items() if k in ix.schema})
-        count, last_seq = count + 1, seq
-        if count % batch == 0:
-            writer.commit()
-            _write_seq(generation, last_seq)
+def _write(ix, store: Store, changes, generation: Path, batch: int) -> IndexStats:
+    """Replace each changed article's document, committing every ``batch`` documents; an
+    article whose story changed because of them (two stories joined) is written again too."""
+    stats = IndexStats()
+    table = StoryTable(generation) if "story" in ix.schema else None
+    try:
+        for chunk in _batches(changes, batch):
+            started = time.perf_counter()
+            placed = _place(table, store, [article for _, article, _ in chunk])
+            stats.grouping_seconds += time.perf_counter() - started
             writer = ArraySegmentWriter(ix)
-    writer.commit()
-    if last_seq is not None:
-        _write_seq(generation, last_seq)
-    return count
+            for _, article, status in chunk:
+                _replace(writer, ix, article, status, placed.get(article.id, ""))
+            for article_id in placed.keys() - {article.id for _, article, _ in chunk}:
+                article, meta = store.article(article_id), store.article_meta(article_id)
+                if article is not None:
+                    _replace(writer, ix, article, meta["status"], placed[article_id])
+            writer.commit()
+            if table is not None:
+                table.commit()
+            _write_seq(generation, chunk[-1][0])
+            stats.indexed += len(chunk)
+    finally:
+        if table is not None:
+            table.close()
+    return stats
+
+
+def _batches(changes, size: int):
+    chunk = []
+    for change in changes:
+        chunk.append(change)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _place(table: StoryTable | None, store: Store, articles: list) -> dict[str, str]:
+    if table is None:
+        return {}
+    seen = store.first_seen([a.id for a in articles])
+    copies = [Copy(a.id, seen.get(a.id, ""), stories.fingerprint(a.body)) for a in articles]
+    return table.place(copies)
+
+
+def _replace(writer, ix, article, status: str, story: str) -> None:
+    # an index made before a field was added takes the fields it knows until a rebuild
+    fields = document(article, status, story)
+    writer.update_document(**{k: v for k, v in fields.items() if k in ix.schema})
 
 
 def _new_generation(data_dir: str | Path) -> Path:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import repeat
 
 import numpy as np
@@ -40,6 +41,7 @@ class SegmentColumns:
     official_names: list[str]
     official_pairs: tuple[np.ndarray, np.ndarray]
     lengths: dict[str, np.ndarray]
+    stories: np.ndarray  # the story's key per document, 0 where the index holds none
 
     @classmethod
     def read(cls, reader) -> SegmentColumns:
@@ -57,6 +59,7 @@ class SegmentColumns:
             official_names=names,
             official_pairs=(np.array(docs, dtype=np.int64), np.array(officials, dtype=np.int64)),
             lengths={f: _lengths(reader, f, size) for f in SCORED_FIELDS},
+            stories=np.array(_raw(reader, "story") or np.zeros(size), dtype=np.int64),
         )
 
 
@@ -71,6 +74,7 @@ class Columns:
     lengths: dict[str, np.ndarray]  # field length per document, for BM25
     average_length: dict[str, float]
     source_names: dict[str, str]  # source key -> the site's name, from its newest document
+    stories: np.ndarray  # int64 per document: its story's key; an article alone has its own
 
     @classmethod
     def read(cls, reader) -> Columns:
@@ -104,7 +108,20 @@ class Columns:
             average_length={f: float(a[live].mean()) if live.any() else 1.0
                             for f, a in lengths.items()},
             source_names=_source_names(reader, facets["source"], live),
+            stories=_stories([s.stories for s in segments]),
         )
+
+    @cached_property
+    def _story_order(self) -> tuple[np.ndarray, np.ndarray]:
+        order = np.argsort(self.stories, kind="stable")
+        return order, self.stories[order]
+
+    def story_members(self, docnum: int) -> np.ndarray:
+        """The live documents of ``docnum``'s story, itself included, in docnum order."""
+        order, keys = self._story_order
+        key = self.stories[docnum]
+        members = order[np.searchsorted(keys, key):np.searchsorted(keys, key, side="right")]
+        return np.sort(members[self.live[members]])
 
 
 def live_mask(reader) -> np.ndarray:
@@ -141,6 +158,15 @@ def unfiltered(matcher):
 
 def _concat(arrays: list[np.ndarray], dtype) -> np.ndarray:
     return np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.zeros(0, dtype)
+
+
+def _stories(parts: list[np.ndarray]) -> np.ndarray:
+    """The segments' story keys end to end; a document without one (indexed before stories
+    were) is a story of its own, under a key no story has."""
+    keys = _concat(parts, np.int64)
+    alone = np.flatnonzero(keys == 0)
+    keys[alone] = np.iinfo(np.int64).min + alone
+    return keys
 
 
 def _merged(value_lists: list[list[str]]) -> tuple[list[str], list[np.ndarray]]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from index.officials import canonical_name
 from index.writer import current_generation, open_index
-from search import facets, matching, ranking, readings
+from search import facets, matching, ranking, readings, stories
 from search import filters as search_filters
 from search import query as search_query
 from search.columns import ColumnsCache
@@ -28,6 +28,7 @@ from search.vocabulary import expansions, shown
 from search.words import default_lexicon, read_words
 
 SORTS = ("relevance", "newest", "oldest")
+COLLAPSES = ("", "none", "story")  # "" and "none": every copy is a hit
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 1000
 LOCAL_OFFSET = "+07:00"
@@ -46,8 +47,15 @@ class SearchRequest:
     page_size: int = 10
     top_officials: int = 20
     match: str = "words"
+    collapse: str = ""
+
+    @property
+    def by_story(self) -> bool:
+        return self.collapse == "story"
 
     def validate(self) -> None:
+        if self.collapse not in COLLAPSES:
+            raise SearchError("collapse must be story (one hit a story) or none (every copy)")
         if self.match not in search_query.MATCHES:
             raise SearchError(f"match must be one of {', '.join(search_query.MATCHES)}")
         if self.sort not in SORTS:
@@ -118,17 +126,23 @@ class Engine:
         except FilterError as error:
             raise SearchError(str(error)) from None
         parsed, docs, fallback = self._match(postings, parsed, allowed)
+        counted = stories.firsts(columns, docs) if request.by_story else docs
         sort = request.sort if not parsed.empty else (
             "newest" if request.sort == "relevance" else request.sort
         )
         wanted = request.page * request.page_size
         if sort == "relevance":
-            page = ranking.ranked(postings, parsed, docs, wanted)[wanted - request.page_size :]
+            page = ranking.ranked(postings, parsed, docs, wanted, request.by_story)
+            page = page[wanted - request.page_size :]
         else:
-            ordered = facets.by_date(columns, docs, wanted, newest=sort == "newest")
+            ordered = facets.by_date(columns, counted, wanted, newest=sort == "newest")
             page = [(docnum, None) for docnum in ordered[wanted - request.page_size :]]
         terms = search_query.highlight_words(parsed)
         prefixes = tuple(search_query.prefixes(parsed))
+        hits = [self._hit(searcher.stored_fields(d), score, terms, prefixes) for d, score in page]
+        if request.by_story:
+            for hit, (docnum, _) in zip(hits, page, strict=True):
+                hit.update(_other_copies(searcher, columns, docnum, hit["id"]))
         return {
             "query": request.q,
             "match": parsed.match,
@@ -138,15 +152,17 @@ class Engine:
             "readings": readings.describe(postings, parsed),
             "expanded": [{"word": c.text, "includes": [shown(e) for e in c.expansions]}
                          for c in parsed.clauses() + parsed.excluded if c.expansions],
-            "total": len(docs),
+            "collapse": "story" if request.by_story else None,
+            "total": len(counted),
+            "total_counts": "stories" if request.by_story else "articles",
+            "articles": len(docs),
             "page": request.page,
             "page_size": request.page_size,
             "sort": sort,
-            "hits": [
-                self._hit(searcher.stored_fields(d), score, terms, prefixes) for d, score in page
-            ],
+            "hits": hits,
             "facets": facets.count(
-                columns, docs, request.top_officials, months=_one_year(request.filters)
+                columns, counted, request.top_officials, months=_one_year(request.filters),
+                copies=docs,
             ),
         }
 
@@ -189,8 +205,23 @@ class Engine:
     # -- single records -----------------------------------------------------------------------
 
     def article(self, article_id: str) -> dict | None:
-        fields = self.searcher().document(id=article_id)
-        return _article(fields) if fields else None
+        """The article, with its story: every other copy, and how long after the original."""
+        searcher = self.searcher()
+        docnum = searcher.document_number(id=article_id)
+        if docnum is None:
+            return None
+        article = _article(searcher.stored_fields(docnum))
+        columns = self._columns.get(searcher.reader(), self._key(searcher))
+        listed = [_copy(c) for c in stories.copies(searcher, columns, docnum)]
+        own = next(c for c in listed if c["id"] == article_id)
+        article["story"] = {
+            "id": article["story_id"],
+            "original_id": listed[0]["id"],
+            "lag_days": own["lag_days"],
+            "copies_total": len(listed) - 1,
+            "copies": [c for c in listed if c["id"] != article_id],
+        }
+        return article
 
     def officials(self, prefix: str = "", limit: int = 20) -> list[dict]:
         return self.officials_directory().complete(prefix, limit)
@@ -205,9 +236,20 @@ class Engine:
         return profile(searcher, best, published_iso)
 
 
+def _other_copies(searcher, columns, docnum: int, own_id: str) -> dict:
+    """A collapsed hit's story: the other copies (the first :data:`stories.COPIES_SHOWN`)."""
+    listed = [_copy(c) for c in stories.copies(searcher, columns, docnum) if c["id"] != own_id]
+    return {"copies": listed[: stories.COPIES_SHOWN], "copies_total": len(listed)}
+
+
+def _copy(copy: dict) -> dict:
+    return {**copy, "published": published_iso(copy["published"])}
+
+
 def _article(fields: dict) -> dict:
     return {
         "id": fields["id"],
+        "story_id": fields.get("story_id") or fields["id"],
         "url": fields.get("url", ""),
         "title": fields.get("title", ""),
         "published": published_iso(fields.get("published")),

@@ -12,11 +12,15 @@ from search.columns import Columns
 
 
 def count(columns: Columns, docs: np.ndarray, top_officials: int = 20,
-          months: bool = False) -> dict:
+          months: bool = False, copies: np.ndarray | None = None) -> dict:
+    """Counts of ``docs``; of ``copies`` for sources, when given: with stories collapsed,
+    ``docs`` holds one copy a story and ``copies`` every matching copy, so an outlet counts
+    the copies it carried."""
     result = {
         "officials": _top(_official_counts(columns, docs), columns.official_names, top_officials),
         "year": _by_value(columns, "year", docs),
-        "source": _named(_top(*_facet_counts(columns, "source", docs)), columns.source_names),
+        "source": _named(_top(*_facet_counts(columns, "source", docs if copies is None else copies)),
+                         columns.source_names),
         "section": _top(*_facet_counts(columns, "section", docs)),
     }
     if months:

@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 
+from search import stories
 from search.matching import Postings, official_docs, union, word_postings
 from search.query import VIEWS, Clause, ParsedQuery, expand_prefix, proximity_runs
 
@@ -25,11 +26,15 @@ PROXIMITY_BONUS = 2.0  # a hit with every pair of query words together scores th
 
 
 def ranked(postings: Postings, parsed: ParsedQuery, docs: np.ndarray,
-           wanted: int) -> list[tuple[int, float]]:
-    """``(docnum, score)`` of the first ``wanted`` hits among ``docs``."""
+           wanted: int, collapse: bool = False) -> list[tuple[int, float]]:
+    """``(docnum, score)`` of the first ``wanted`` hits among ``docs``; with ``collapse``, of
+    the best-scoring copy of each story only."""
     if not len(docs):
         return []
     scores = bm25(postings, _scored(postings, parsed), docs)
+    if collapse:
+        kept = stories.best(postings.columns.stories[docs], scores)
+        docs, scores = docs[kept], scores[kept]
     limit = min(len(docs), max(wanted, WINDOW))
     top = np.argpartition(-scores, limit - 1)[:limit] if limit < len(docs) else np.arange(len(docs))
     hits = sorted(zip(docs[top].tolist(), scores[top].tolist(), strict=True),

@@ -210,6 +210,17 @@ class Store(ABC):
         )
         return dict(row) if row else None
 
+    def first_seen(self, ids: list[str]) -> dict[str, str]:
+        """When the archive first met each of ``ids`` (the ones it holds): what names a story
+        of several copies is the copy met first."""
+        seen = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._all(f"SELECT id, first_seen FROM articles WHERE id IN ({marks})", chunk)
+            seen.update((row["id"], row["first_seen"]) for row in rows)
+        return seen
+
     def article_id_for_url(self, url: str) -> str | None:
         row = self._one("SELECT id FROM articles WHERE url = ?", (url,))
         return row["id"] if row else None

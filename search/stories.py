@@ -1,0 +1,87 @@
+"""Stories at query time: one hit per story, counts of stories, and where a story went.
+
+A story's copies share a key in :attr:`search.columns.Columns.stories` (grouped when indexed,
+:mod:`index.stories`), so collapsing is array work over the matching documents: a story counts
+once, dated by its earliest matching copy, and is shown by its best-scoring one.
+
+The *original* of a story is its earliest published copy; when copies share that moment, the
+national outlet's (the Party and State press, ``national.txt``) comes first: the provinces
+republish the centre, rarely the other way.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from search.columns import Columns
+
+COPIES_SHOWN = 20  # a story's other copies listed with a hit; copies_total counts them all
+NATIONAL_HOSTS = frozenset(
+    line.strip() for line in (Path(__file__).with_name("national.txt")).read_text().splitlines()
+    if line.strip() and not line.startswith("#")
+)
+
+
+def firsts(columns: Columns, docs: np.ndarray) -> np.ndarray:
+    """One document a story among ``docs`` (sorted): its earliest dated copy, undated last."""
+    if not len(docs):
+        return docs
+    dates = columns.published[docs]
+    dates = np.where(dates > 0, dates, np.iinfo(np.int64).max)
+    order = np.lexsort((docs, dates, columns.stories[docs]))
+    return np.sort(docs[order[_group_starts(columns.stories[docs][order])]])
+
+
+def best(keys: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """The positions, in order, of the best score of each key (ties: the earlier position)."""
+    if not len(keys):
+        return np.zeros(0, dtype=np.int64)
+    order = np.lexsort((np.arange(len(keys)), -scores, keys))
+    return np.sort(order[_group_starts(keys[order])])
+
+
+def _group_starts(sorted_keys: np.ndarray) -> np.ndarray:
+    return np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+
+
+def is_national(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    return any(host == h or host.endswith("." + h) for h in NATIONAL_HOSTS)
+
+
+def copies(searcher, columns: Columns, docnum: int) -> list[dict]:
+    """Every live copy of ``docnum``'s story, the original first, then by date, as
+    ``{id, url, source, source_name, published}`` with ``original`` and ``lag_days`` (whole
+    days after the original; None where either is undated)."""
+    listed = []
+    for member in columns.story_members(docnum).tolist():
+        fields = searcher.stored_fields(member)
+        listed.append({
+            "id": fields["id"],
+            "url": fields.get("url", ""),
+            "source": fields.get("source", ""),
+            "source_name": fields.get("source_name") or fields.get("source", ""),
+            "published": fields.get("published"),
+        })
+    listed.sort(key=_original_first)
+    original = listed[0]["published"] if listed else None
+    for n, copy in enumerate(listed):
+        copy["original"] = n == 0
+        copy["lag_days"] = _lag(original, copy["published"])
+    return listed
+
+
+def _original_first(copy: dict):
+    published = copy["published"]
+    return (published is None, published or datetime.max, not is_national(copy["url"]),
+            copy["id"])
+
+
+def _lag(original, published) -> int | None:
+    if not isinstance(original, datetime) or not isinstance(published, datetime):
+        return None
+    return (published.date() - original.date()).days
