@@ -70,7 +70,10 @@ class StoryTable:
     def commit(self) -> None:
         self.db.commit()
 
-    def stories(self) -> dict[str, str]:
+    def stories(self, ids: Iterable[str] | None = None) -> dict[str, str]:
+        """Each copy's story: every copy's, or that of those of ``ids`` the table holds."""
+        if ids is not None:
+            return self._stories_for(ids)
         return dict(self.db.execute("SELECT id, story FROM copies"))
 
     def fill(self, copies: list[Copy]) -> dict[str, str]:
