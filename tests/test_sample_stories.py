@@ -114,3 +114,26 @@ def test_look_alikes_are_different_stories_and_some_share_a_template(truth, arti
         assert first not in story or story.get(second) != story[first], (first, second)
         templated += shared(articles[first], articles[second]) >= APART_SHARES
     assert templated >= 2
+
+
+# -- the grouping gate: the index groups the sample's stories as the truth does -------------
+
+FIGURES: dict = {}
+
+
+@pytest.fixture(scope="module")
+def grouping(tmp_path_factory):
+    from scripts.stories_quality import crawl_group_and_score
+
+    figures = crawl_group_and_score(tmp_path_factory.mktemp("stories"))
+    FIGURES.update(figures)
+    return figures
+
+
+def test_grouping_precision_and_recall_over_pairs_are_at_least_095(grouping):
+    assert grouping["precision"] >= 0.95, grouping["wrongly_grouped"]
+    assert grouping["recall"] >= 0.95, grouping["missed"]
+
+
+def test_no_look_alike_pair_is_grouped(grouping):
+    assert grouping["look_alikes_together"] == []
