@@ -161,6 +161,8 @@ def candidate_pairs(keys: np.ndarray) -> np.ndarray:
     """``(i, j)`` rows, ``i < j``, of signatures that share a band: each member of a band's
     bucket is paired with the bucket's first, so a bucket of thousands (a stock sentence) costs
     thousands of pairs, not millions; the other bands give the pairs a star misses."""
+    if not len(keys):
+        return np.zeros((0, 2), dtype=np.int64)
     pairs = []
     for band in keys.T:
         order = np.argsort(band, kind="stable")
@@ -168,8 +170,6 @@ def candidate_pairs(keys: np.ndarray) -> np.ndarray:
         starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
         heads = np.repeat(order[starts], np.diff(np.r_[starts, len(order)]))
         pairs.append(np.stack([heads, order], axis=1)[heads != order])
-    if not pairs:
-        return np.zeros((0, 2), dtype=np.int64)
     pairs = np.concatenate(pairs)
     return np.unique(np.sort(pairs, axis=1), axis=0)
 

@@ -70,19 +70,23 @@ class StoryTable:
     def commit(self) -> None:
         self.db.commit()
 
-    def stories(self) -> dict[str, str]:
+    def stories(self, ids: Iterable[str] | None = None) -> dict[str, str]:
+        """Each copy's story: every copy's, or that of those of ``ids`` the table holds."""
+        if ids is not None:
+            return self._stories_for(ids)
         return dict(self.db.execute("SELECT id, story FROM copies"))
 
     def fill(self, copies: list[Copy]) -> dict[str, str]:
-        """Group a whole archive at once (a rebuild) and write the table; each id's story."""
+        """Group a whole archive at once into an empty table (a rebuild); each id's story."""
         if not copies:
             return {}
         labels = stories.group([c.print for c in copies])
         ids = [c.id for c in copies]
         named = founders(ids, [c.first_seen for c in copies], labels)
         self.db.executemany("INSERT INTO copies VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            (c.row(story) for c, story in zip(copies, named, strict=True)))
-        self._add_bands(copies)
+                            ((n, *c.row(story)[1:]) for n, (c, story)
+                             in enumerate(zip(copies, named, strict=True), start=1)))
+        self._add_bands(copies, np.arange(1, len(copies) + 1))
         return dict(zip(ids, named, strict=True))
 
     def place(self, copies: list[Copy]) -> dict[str, str]:
@@ -95,7 +99,8 @@ class StoryTable:
         self._remove(given)
         self.db.executemany("INSERT INTO copies VALUES (?, ?, ?, ?, ?, ?, ?)",
                             (c.row(c.id) for c in copies))
-        self._add_bands(copies)
+        number = dict(self._where_in("SELECT id, n FROM copies WHERE id IN ({marks})", given))
+        self._add_bands(copies, np.array([number[c.id] for c in copies]))
         regroup = set(before) | given
         edges, nodes = self._edges(regroup)
         old = {**self._stories_for(nodes - regroup), **before}
@@ -108,19 +113,17 @@ class StoryTable:
 
     # -- the steps ----------------------------------------------------------------------------
 
-    def _add_bands(self, copies: list[Copy]) -> None:
-        """Only a copy long enough to group has bands: a short one never meets another."""
-        long_enough = [c for c in copies if c.print.size >= stories.MIN_SHINGLES]
-        if not long_enough:
+    def _add_bands(self, copies: list[Copy], numbers: np.ndarray) -> None:
+        """Only a copy long enough to group has bands: a short one never meets another. Rows go
+        in key order, which SQLite appends to its index far faster than in any other."""
+        long_enough = np.array([c.print.size >= stories.MIN_SHINGLES for c in copies], dtype=bool)
+        if not long_enough.any():
             return
-        number = dict(self._where_in("SELECT id, n FROM copies WHERE id IN ({marks})",
-                                     [c.id for c in long_enough]))
-        keys = stories.band_keys(np.stack([c.print.signature for c in long_enough]))
-        self.db.executemany(
-            "INSERT OR IGNORE INTO bands VALUES (?, ?)",
-            ((key, number[c.id]) for c, row in zip(long_enough, keys.tolist(), strict=True)
-             for key in row),
-        )
+        keys = stories.band_keys(np.stack([c.print.signature
+                                           for c, ok in zip(copies, long_enough, strict=True) if ok]))
+        rows = np.stack([keys.ravel(), np.repeat(numbers[long_enough], stories.BANDS)], axis=1)
+        rows = rows[np.lexsort((rows[:, 1], rows[:, 0]))]
+        self.db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", rows.tolist())
 
     def _remove(self, ids: Iterable[str]) -> None:
         ids = list(ids)

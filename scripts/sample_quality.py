@@ -17,7 +17,9 @@ from crawler.sample import serve_sample
 from crawler.store import Store
 
 
-def crawl_and_score(data_dir: Path) -> dict:
+def crawl_sample(data_dir: Path) -> tuple[Counter, dict, dict]:
+    """Crawl every sample site into ``data_dir``: the crawl's summary, what was stored (keyed
+    ``site:path``, as the truth's articles are) and the truth."""
     summary = Counter()
     with serve_sample() as archive, Store.in_data_dir(data_dir) as store:
         for name, url in archive.sites.items():
@@ -26,10 +28,13 @@ def crawl_and_score(data_dir: Path) -> dict:
             counts = crawl(store, data_dir, site=site).counts()
             summary.update({"stored": counts["new"], "undated": counts["undated"]})
             summary.update({f"dropped {reason}": n for reason, n in counts["dropped"].items()})
-        stored = {_path(a.url): a.to_dict() for _, a, _ in store.changes_since(0)}
-        truth = archive.truth["articles"]
-    wanted = {_key(t["site"], t["path"]): t for t in truth}
-    got = {_key(a["source"], path): a for path, a in stored.items()}
+        stored = {site_key(a.source, url_path(a.url)): a.to_dict() for _, a, _ in store.changes_since(0)}
+        return summary, stored, archive.truth
+
+
+def crawl_and_score(data_dir: Path) -> dict:
+    summary, got, truth = crawl_sample(data_dir)
+    wanted = {site_key(t["site"], t["path"]): t for t in truth["articles"]}
     figures = score([got.get(k) for k in wanted], list(wanted.values()))
     return {
         "missing": sorted(set(wanted) - set(got)),
@@ -40,12 +45,12 @@ def crawl_and_score(data_dir: Path) -> dict:
     }
 
 
-def _path(url: str) -> str:
+def url_path(url: str) -> str:
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def _key(site: str, path: str) -> str:
+def site_key(site: str, path: str) -> str:
     return f"{site}:{path}"
 
 

@@ -24,6 +24,7 @@ import json
 import random
 import time
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -92,7 +93,7 @@ def main() -> None:
     rows = pair_table(prints)
     print(f"\npairs sharing a band: {len(rows):,}")
     edges = [0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01]
-    for low, high in zip(edges, edges[1:]):
+    for low, high in pairwise(edges):
         inside = [r for r in rows if low <= r[3] < high]
         verdicts = Counter(r[4] for r in inside)
         print(f"  containment {low:.1f}–{min(high, 1):.1f}: {len(inside):5,} pairs  "

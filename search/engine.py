@@ -204,6 +204,12 @@ class Engine:
 
     # -- single records -----------------------------------------------------------------------
 
+    def record(self, article_id: str) -> dict | None:
+        """The article as indexed, with its story's id but not its copies (an export's row)."""
+        searcher = self.searcher()
+        docnum = searcher.document_number(id=article_id)
+        return None if docnum is None else _article(searcher.stored_fields(docnum))
+
     def article(self, article_id: str) -> dict | None:
         """The article, with its story: every other copy, and how long after the original."""
         searcher = self.searcher()

@@ -55,6 +55,21 @@ def any_store(location, tmp_path):
 def pytest_terminal_summary(terminalreporter):
     _relevance_figures(terminalreporter)
     _word_count_figures(terminalreporter)
+    _story_figures(terminalreporter)
+
+
+def _story_figures(terminalreporter):
+    from tests.test_sample_stories import FIGURES
+
+    if "precision" not in FIGURES:
+        return
+    right, found, wanted = FIGURES["pairs"]
+    terminalreporter.write_sep("-", "stories over the sample archive")
+    terminalreporter.write_line(
+        f"grouping: precision {FIGURES['precision']:.3f} ({right}/{found} pairs), "
+        f"recall {FIGURES['recall']:.3f} ({right}/{wanted} pairs), "
+        f"look-alikes grouped {len(FIGURES['look_alikes_together'])}"
+    )
 
 
 def _relevance_figures(terminalreporter):

@@ -17,8 +17,9 @@ from urllib.parse import quote
 import pytest
 from click.testing import CliRunner
 
-from crawler.article import EXPORT_KEYS, Article
+from crawler.article import Article
 from crawler.store import Store
+from index.export import COLUMNS
 from search.engine import Engine, SearchRequest
 from search.filters import Filters
 from tests import webui_fixtures
@@ -119,6 +120,8 @@ BAD = {
     "/api/export.jsonl?sort=best": "sort must be one of relevance, newest, oldest",
     "/feed.atom?page_size=x": "page_size must be an integer",
     "/api/search?q=dan&match=letters": "match must be one of words, syllables",
+    "/api/search?collapse=site": "collapse must be story (one hit a story) or none (every copy)",
+    "/api/search?collapse=" + "s" * 201: "collapse must be at most 200 characters",
 }
 
 
@@ -193,9 +196,9 @@ def test_csv_export_streams_every_match_with_full_records(client):
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:])))
-    assert tuple(rows[0]) == EXPORT_KEYS and len(rows) == len(ARTICLES) + 1
+    assert tuple(rows[0]) == COLUMNS and len(rows) == len(ARTICLES) + 1
     assert rows[1][0] == "phuc-quangnam"
-    column = {key: i for i, key in enumerate(EXPORT_KEYS)}
+    column = {key: i for i, key in enumerate(COLUMNS)}
     assert json.loads(rows[1][column["officials"]]) == ARTICLES[0]["officials"]
     hostile = next(r for r in rows if r[0] == "xss")
     assert hostile[column["author"]].startswith("'=HYPERLINK")  # a formula would run in a spreadsheet
@@ -209,7 +212,7 @@ def test_export_is_bounded_and_says_so(data_dir):
     assert response.headers["X-Export-Limit"] == "3"
     lines = response.get_data(as_text=True).splitlines()
     assert len(lines) == 3
-    assert list(json.loads(lines[0])) == list(EXPORT_KEYS)
+    assert list(json.loads(lines[0])) == list(COLUMNS)
 
 
 def test_jsonl_export_pages_through_large_results(data_dir, monkeypatch):

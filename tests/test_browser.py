@@ -1,19 +1,22 @@
 """The app served for real and driven by headless Chromium: an accentless search with highlights,
-a facet click, an article, autocomplete, and the embed widget on a page of another origin."""
+a facet click, an article, autocomplete, the embed widget on a page of another origin, and
+reprints collapsed into stories and shown apart again without JavaScript."""
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
-from tests import webui_fixtures
+from tests import story_fixtures, webui_fixtures
 from tests.httpserver import Server, page
 from webui import create_app
 
 # The shared fixtures, exposed here so that pytest finds them.
-data_dir = webui_fixtures.data_dir
+data_dir, story_dir = webui_fixtures.data_dir, story_fixtures.story_dir
 
 pytestmark = pytest.mark.browser
 
@@ -24,14 +27,27 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 TIMEOUT_MS = 5000
 
 
-@pytest.fixture(scope="module")
-def base_url(data_dir):
+@contextmanager
+def served(data_dir: Path) -> Iterator[str]:
+    """The app over ``data_dir`` on a free port of 127.0.0.1; its base URL."""
     server = make_server("127.0.0.1", 0, create_app({"DATA_DIR": data_dir}), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def base_url(data_dir):
+    with served(data_dir) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def stories_url(story_dir):
+    with served(story_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +69,18 @@ def browser():
 @pytest.fixture
 def tab(browser):
     """A fresh page, with every console error, page error and dialog it raised."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    yield from _tab(browser)
+
+
+@pytest.fixture
+def tab_without_js(browser):
+    """The same, with JavaScript off: what a page must do with forms and links alone."""
+    yield from _tab(browser, java_script_enabled=False)
+
+
+def _tab(browser, **options):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN",
+                                  **options)
     context.set_default_timeout(TIMEOUT_MS)
     tab = context.new_page()
     tab.problems = []
@@ -158,4 +185,45 @@ def test_embed_widget_on_another_origin(tab, base_url):
         expect(box.locator("li")).to_have_count(1)
         expect(box.locator(".snippet")).to_contain_text("<script>alert(")
         assert box.locator("img, script").count() == 0
+    assert tab.problems == []
+
+
+def test_reprints_collapse_by_default_and_the_toggle_shows_every_copy(tab_without_js, stories_url):
+    from playwright.sync_api import expect
+
+    tab = tab_without_js
+    tab.goto(stories_url + "/search?q=&sort=oldest")
+    toggle = tab.get_by_label("Gộp tin đăng lại")
+    heading = tab.locator("#results-heading")
+    hits = tab.locator("ol.hits > li")
+    expect(toggle).to_be_checked()
+    expect(heading).to_contain_text("Tìm thấy 5 tin (15 bài viết, gồm cả bản đăng lại)")
+    expect(hits).to_have_count(5)
+    expect(tab.locator("figcaption")).to_contain_text("Số tin theo năm")
+    expect(hits.first.locator(".hit__copies")).to_have_text(
+        "Còn đăng ở: Báo congtt (1 ngày sau), Báo baotinh (2 ngày sau)")
+
+    toggle.uncheck()
+    tab.get_by_role("button", name="Áp dụng").click()
+    expect(heading).to_contain_text("Tìm thấy 15 bài viết")
+    expect(hits).to_have_count(10)
+    expect(toggle).not_to_be_checked()
+    expect(tab.locator(".hit__copies")).to_have_count(0)
+    tab.get_by_role("link", name="Trang sau").click()
+    expect(hits).to_have_count(5)  # the choice goes with the page turn
+    expect(toggle).not_to_be_checked()
+
+    toggle.check()
+    tab.get_by_role("button", name="Áp dụng").click()
+    expect(heading).to_contain_text("Tìm thấy 5 tin")
+    hits.first.locator(".hit__copies").get_by_role("link", name="Báo baotinh").click()
+    expect(tab.locator("h1")).to_have_text("Tin số 2")
+    story = tab.locator(".article__story")
+    expect(story).to_contain_text("Bài này: Đăng lại sau 2 ngày")
+    expect(story.locator("tbody tr")).to_have_count(2)
+    expect(story.locator("tbody tr").first).to_contain_text("Báo tinhuy")
+    expect(story.locator("tbody tr").first).to_contain_text("Bản gốc")
+    expect(story.locator("tbody tr").nth(1)).to_contain_text("Đăng lại sau 1 ngày")
+    story.get_by_role("link", name="Báo tinhuy").click()
+    expect(tab.locator(".article__story")).to_contain_text("Bài này: Bản gốc")
     assert tab.problems == []

@@ -54,8 +54,9 @@ def test_import_twice_changes_nothing_and_export_round_trips(tmp_path):
     assert "0 new, 0 updated, 1 unchanged" in invoke(tmp_path, "import", path).output
     exported = invoke(tmp_path, "export").stdout.splitlines()[0]
     obj = json.loads(exported)
-    assert list(obj) == ["id", "url", "title", "published", "date_source", "source",
+    assert list(obj) == ["id", "story_id", "url", "title", "published", "date_source", "source",
                          "source_name", "section", "author", "officials", "body"]
+    assert obj["story_id"] == "a1"  # a story of one copy, named by it
     assert obj["officials"] == [
         {"name": "Nguyễn Văn Hòa", "positions": ["Bí thư Tỉnh ủy", "Chủ tịch HĐND tỉnh"]}
     ]
@@ -72,7 +73,8 @@ def test_csv_export_has_a_header_and_one_row_an_article(tmp_path):
     assert invoke(tmp_path, "export", "--format", "csv", "-o", str(out)).exit_code == 0
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0] == (
-        "id,url,title,published,date_source,source,source_name,section,author,officials,body"
+        "id,story_id,url,title,published,date_source,source,source_name,section,author,"
+        "officials,body"
     )
     assert len(lines) == 2 and "Nguyễn Văn Hòa" in lines[1]
 

@@ -120,7 +120,7 @@ def test_hard_cases_are_all_present(truth):
         "doc-number-variant", "ethnic-minority-official", "official-dong-chi", "official-thu-tuong",
         "official-pho-chu-tich", "official-ong-ba", "official-dc", "folded-collision",
         "redirect-target", "retry-503", "tracking-duplicate", "print-version", "undated",
-        "url-date",
+        "url-date", "reprint-original", "reprint", "look-alike", "follow-up",
     } <= cases
     bodies = "\n".join(a["title"] + "\n" + a["body"] for a in truth["articles"])
     for variant in ("Hòa", "Hoà", "Thủy", "Thuỷ", "Ủy ban", "Uỷ ban", "khỏe", "khoẻ", "Đảng", "đang", "bầu cử"):

@@ -1,69 +1,15 @@
 """The HTML side through Flask's test client: pages, links that carry the search, headers, XSS."""
 
 import re
-from html.parser import HTMLParser
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from tests import webui_fixtures
-from tests.webui_fixtures import IMG, SCRIPT
+from tests.webui_fixtures import IMG, SCRIPT, Page, get, params
 from webui import create_app
 
 # The shared fixtures, exposed here so that pytest finds them.
 app, client, data_dir = webui_fixtures.app, webui_fixtures.client, webui_fixtures.data_dir
-
-
-class Page(HTMLParser):
-    """The parts of an HTML page the tests look at: links, inputs, scripts, inline code."""
-
-    def __init__(self, html: str):
-        super().__init__()
-        self.links: list[tuple[dict, str]] = []
-        self.inputs: list[dict] = []
-        self.tags: list[tuple[str, dict]] = []
-        self.text: list[str] = []
-        self._link: dict | None = None
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        self.tags.append((tag, attrs))
-        if tag == "a":
-            self._link, self._link_text = attrs, []
-        if tag in ("input", "select"):
-            self.inputs.append(attrs)
-
-    def handle_endtag(self, tag):
-        if tag == "a" and self._link is not None:
-            self.links.append((self._link, "".join(self._link_text).strip()))
-            self._link = None
-
-    def handle_data(self, data):
-        self.text.append(data)
-        if self._link is not None:
-            self._link_text.append(data)
-
-    def link(self, text: str) -> str:
-        """The href of the first link whose text starts with ``text``."""
-        for attrs, label in self.links:
-            if " ".join(label.split()).startswith(text):
-                return attrs["href"]
-        raise AssertionError(f"no link {text!r}")
-
-    def value(self, name: str) -> str | None:
-        return next((i.get("value") for i in self.inputs if i.get("name") == name), None)
-
-
-def get(client, url, status=200) -> Page:
-    response = client.get(url)
-    assert response.status_code == status, (url, response.status_code)
-    assert response.mimetype == "text/html"
-    return Page(response.get_data(as_text=True))
-
-
-def params(href: str) -> dict:
-    return parse_qs(urlsplit(href).query)
 
 
 # -- home and results -----------------------------------------------------------------------
@@ -85,13 +31,15 @@ def test_accentless_search_keeps_query_and_highlights(client):
     page = Page(html)
     assert page.value("q") == "nguyen xuan phuc"
     assert "<mark>Nguyễn Xuân Phúc</mark>" in html
-    assert "Tìm thấy <strong>3</strong> bài viết" in html
+    assert "Tìm thấy <strong>3</strong> tin (không có bản đăng lại)" in html
     assert page.link("Chủ tịch nước Nguyễn Xuân Phúc") == "/articles/phuc-cutri"
     assert "/officials/Nguy%E1%BB%85n%20Xu%C3%A2n%20Ph%C3%BAc" in html
     for label in ("Liên quan nhất", "Mới nhất", "Cũ nhất", "Nguồn", "Chuyên mục", "Năm",
                   "Cán bộ/Lãnh đạo được nhắc đến", "Sắp xếp", "Từ ngày", "Đến ngày"):
         assert label in html, label
-    assert '<svg class="chart"' in html and "Số bài viết theo năm" in html
+    assert '<svg class="chart"' in html and "Số tin theo năm" in html
+    flat = client.get("/search?q=nguyen+xuan+phuc&collapse=none").get_data(as_text=True)
+    assert "Tìm thấy <strong>3</strong> bài viết\n" in flat and "Số bài viết theo năm" in flat
 
 
 def test_facet_links_carry_the_whole_search_and_toggle(client):
@@ -112,7 +60,7 @@ def test_year_facet_sets_range_and_shows_months(client):
     response = client.get("/search?from=2019&to=2019")
     html = response.get_data(as_text=True)
     months = Page(html)
-    assert "Số bài viết theo tháng trong năm 2019" in html
+    assert "Số tin theo tháng trong năm 2019" in html
     assert params(months.link("Tháng 5/2019")) == {"from": ["2019-05"], "to": ["2019-05"]}
     assert params(months.link("Bỏ lọc: 2019")) == {}
     narrowed = get(client, "/search?from=2019-05&to=2019-05")
@@ -123,7 +71,7 @@ def test_official_filter_accepts_accentless_names_and_several(client):
     page = get(client, "/search?official=phan+viet+cuong&official=le+tri+thanh")
     assert "Không tìm thấy" in "".join(page.text)
     page = get(client, "/search?official=phan+viet+cuong")
-    assert "Tìm thấy 3 bài viết" in " ".join("".join(page.text).split())
+    assert "Tìm thấy 3 tin" in page.words()
     assert params(page.link("Cán bộ: phan viet cuong")) == {}
 
 

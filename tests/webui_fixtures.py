@@ -1,4 +1,5 @@
-"""A data dir with a real store and index of a few Vietnamese articles, for the web tests.
+"""A data dir with a real store and index of a few Vietnamese articles, for the web tests, and
+the reading of the pages they get.
 
 One article is hostile: its title, body, section, author and official carry markup and a
 spreadsheet formula, the way a compromised or careless site could serve them.
@@ -6,7 +7,9 @@ spreadsheet formula, the way a compromised or careless site could serve them.
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -117,3 +120,60 @@ def app(data_dir):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+class Page(HTMLParser):
+    """The parts of an HTML page the tests look at: links, inputs, scripts, inline code."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.html = html
+        self.links: list[tuple[dict, str]] = []
+        self.inputs: list[dict] = []
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+        self._link: dict | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        if tag == "a":
+            self._link, self._link_text = attrs, []
+        if tag in ("input", "select"):
+            self.inputs.append(attrs)
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._link is not None:
+            self.links.append((self._link, "".join(self._link_text).strip()))
+            self._link = None
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._link is not None:
+            self._link_text.append(data)
+
+    def link(self, text: str) -> str:
+        """The href of the first link whose text starts with ``text``."""
+        for attrs, label in self.links:
+            if " ".join(label.split()).startswith(text):
+                return attrs["href"]
+        raise AssertionError(f"no link {text!r}")
+
+    def value(self, name: str) -> str | None:
+        return next((i.get("value") for i in self.inputs if i.get("name") == name), None)
+
+    def words(self) -> str:
+        """The page's text as a reader sees it: runs of white space are one space."""
+        return " ".join("".join(self.text).split())
+
+
+def get(client, url, status=200) -> Page:
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    assert response.mimetype == "text/html"
+    return Page(response.get_data(as_text=True))
+
+
+def params(href: str) -> dict:
+    return parse_qs(urlsplit(href).query)

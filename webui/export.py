@@ -3,6 +3,10 @@
 Exports stream page by page from the engine, so memory stays flat, and stop at
 ``EXPORT_LIMIT`` rows; the ``X-Export-*`` headers say how many matched and whether the file
 is cut short, since a stream cannot say so at its end.
+
+A row is an article with its story's id. With ``collapse=story`` a row is a story: its hit,
+the copy the search shows (the other copies share its ``story_id``), and the headers count
+stories; the default is every copy, as the API's.
 """
 
 from __future__ import annotations
@@ -17,11 +21,11 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from crawler.article import EXPORT_KEYS
+from index.export import COLUMNS
 from search.engine import MAX_PAGE, MAX_PAGE_SIZE, Engine
 from webui import engine
 from webui.pages import search_url
-from webui.params import SearchState
+from webui.params import DATA_COLLAPSE, SearchState
 
 bp = Blueprint("export", __name__)
 
@@ -68,10 +72,10 @@ def _articles(search: Engine, state: SearchState, response: dict, limit: int) ->
     sent = 0
     while True:
         for hit in response["hits"]:
-            found = search.article(hit["id"])
+            found = search.record(hit["id"])
             if found is None:  # removed by a rebuild since the page was read
                 continue
-            yield {key: found[key] for key in EXPORT_KEYS}
+            yield {key: found[key] for key in COLUMNS}
             sent += 1
             if sent >= limit:
                 return
@@ -86,11 +90,11 @@ def _csv(rows: Iterator[dict]) -> Iterator[str]:
     byte-order mark so that spreadsheet programs read the Vietnamese right."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(EXPORT_KEYS)
+    writer.writerow(COLUMNS)
     yield "\ufeff" + _drain(buffer)
     for row in rows:
         row["officials"] = json.dumps(row["officials"], ensure_ascii=False)
-        writer.writerow([_cell(row[key]) for key in EXPORT_KEYS])
+        writer.writerow([_cell(row[key]) for key in COLUMNS])
         yield _drain(buffer)
 
 
@@ -117,9 +121,10 @@ def feed():
     entries = [_entry(hit) for hit in response["hits"]]
     dated = [e["published"] for e in entries if e["published"]]
     criteria = state.change(sort="relevance", page_size=10)
+    key = criteria.query_string(DATA_COLLAPSE)  # a feed's id is kept from before stories
     body = render_template(
         "feed.xml",
-        feed_id="urn:vnsearch:feed:" + hashlib.sha1(criteria.query_string().encode()).hexdigest(),
+        feed_id="urn:vnsearch:feed:" + hashlib.sha1(key.encode()).hexdigest(),
         title=_xml(_feed_title(state)),
         updated=max(dated) if dated else datetime.now(timezone.utc).isoformat(timespec="seconds"),
         self_url=request.url,

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from search.engine import MAX_PAGE, MAX_PAGE_SIZE, SORTS
 from search.query import MATCHES
-from webui.params import MAX_QUERY_CHARS
+from search.stories import COPIES_SHOWN
+from webui.params import DATA_COLLAPSE, MAX_QUERY_CHARS
 
 
 def _ref(name: str) -> dict:
@@ -45,6 +46,11 @@ CRITERIA = [
     _query("to", "Up to this date: YYYY, YYYY-MM or YYYY-MM-DD (inclusive)."),
     _query("sort", "Order of the hits; an empty query sorts newest first.",
            {"type": "string", "enum": list(SORTS), "default": "relevance"}),
+    _query("collapse", "story: one hit a story (the copies of one article across outlets: "
+           "reprints, with an edited headline, a source line, a cut paragraph), its best copy, "
+           "with the others in `copies`; `total`, years, months, sections and officials count "
+           "stories, `source` counts every copy. none: every copy is a hit.",
+           {"type": "string", "enum": ["none", "story"], "default": DATA_COLLAPSE}),
     _query("match", "words: the syllables of each word stand together, with the diacritics "
            "typed (a syllable typed bare matches every reading); syllables: every syllable "
            "anywhere, diacritics ignored.",
@@ -57,12 +63,15 @@ PAGING = [
                                            "maximum": MAX_PAGE_SIZE, "default": 10}),
 ]
 EXPORT_HEADERS = {
-    "X-Export-Total": {"description": "Articles that matched.", "schema": {"type": "integer"}},
+    "X-Export-Total": {"description": "Articles that matched (stories, with "
+                                     "collapse=story).", "schema": {"type": "integer"}},
     "X-Export-Limit": {"description": "Most rows one export holds.", "schema": {"type": "integer"}},
     "X-Export-Truncated": {"description": "true when the file stops at the limit.",
                            "schema": {"type": "string", "enum": ["true", "false"]}},
 }
 STRING = {"type": "string"}
+LAG = {"type": ["integer", "null"], "description": "Days after the original (0: the original, "
+       "or the same day); null when a date is unknown."}
 COUNTS = {"type": "array", "items": _ref("FacetValue")}
 
 SCHEMAS = {
@@ -74,7 +83,10 @@ SCHEMAS = {
     "ArticleFields": {
         "type": "object",
         "properties": {
-            "id": STRING, "url": STRING, "title": STRING,
+            "id": STRING,
+            "story_id": {"type": "string", "description": "The story's id, shared by every "
+                         "copy of one article across outlets (an article's own id when alone)."},
+            "url": STRING, "title": STRING,
             "published": {"type": ["string", "null"],
                           "description": "ISO 8601, +07:00; null when no date is known"},
             "date_source": {"type": "string", "enum": ["page", "meta", "json-ld", "url", ""],
@@ -86,13 +98,40 @@ SCHEMAS = {
             "officials": {"type": "array", "items": _ref("Official")},
         },
     },
-    "Article": {"allOf": [_ref("ArticleFields"),
-                          {"type": "object", "properties": {"body": STRING}}]},
+    "Article": {"allOf": [_ref("ArticleFields"), {"type": "object", "properties": {
+        "body": STRING,
+        "story": {"type": "object", "description": "Where the article's story went.",
+                  "required": ["id", "original_id", "lag_days", "copies_total", "copies"],
+                  "properties": {
+                      "id": STRING,
+                      "original_id": {"type": "string", "description": "The earliest "
+                                      "published copy (on a tie, the national outlet's)."},
+                      "lag_days": LAG,
+                      "copies_total": {"type": "integer"},
+                      "copies": {"type": "array", "items": _ref("Copy"),
+                                 "description": "Every other copy, the original first."},
+                  }},
+    }}]},
+    "Copy": {
+        "type": "object", "description": "Another copy of a story.",
+        "required": ["id", "url", "source", "source_name", "published", "original", "lag_days"],
+        "properties": {
+            "id": STRING, "url": STRING, "source": STRING, "source_name": STRING,
+            "published": {"type": ["string", "null"]},
+            "original": {"type": "boolean", "description": "The story's earliest published copy."},
+            "lag_days": LAG,
+        },
+    },
     "Hit": {"allOf": [_ref("ArticleFields"), {
         "type": "object",
         "properties": {
             "snippet": {"type": "string", "description": "Escaped HTML; only <mark> elements."},
             "score": {"type": ["number", "null"]},
+            "copies": {"type": "array", "items": _ref("Copy"), "maxItems": COPIES_SHOWN,
+                       "description": "With collapse=story: the story's other copies, the "
+                       f"original first, then by date (the first {COPIES_SHOWN})."},
+            "copies_total": {"type": "integer", "description": "With collapse=story: how many "
+                             "other copies the story has."},
         },
     }]},
     "FacetValue": {"type": "object", "properties": {"value": STRING,
@@ -119,10 +158,18 @@ SCHEMAS = {
                          "whose other spellings (abbreviations, long forms) count too.",
                          "items": {"type": "object", "properties": {
                              "word": STRING, "includes": {"type": "array", "items": STRING}}}},
-            "total": {"type": "integer"}, "page": {"type": "integer"},
+            "collapse": {"type": ["string", "null"], "enum": ["story", None]},
+            "total": {"type": "integer", "description": "Stories or articles: see "
+                      "total_counts."},
+            "total_counts": {"type": "string", "enum": ["stories", "articles"]},
+            "articles": {"type": "integer", "description": "Matching articles, every copy "
+                         "of a story counted."},
+            "page": {"type": "integer"},
             "page_size": {"type": "integer"}, "sort": {"type": "string", "enum": list(SORTS)},
             "hits": {"type": "array", "items": _ref("Hit")},
-            "facets": {"type": "object", "properties": {
+            "facets": {"type": "object", "description": "With collapse=story, every facet "
+                       "counts stories but source, which counts each outlet's copies.",
+                       "properties": {
                 "officials": COUNTS, "year": COUNTS, "month": COUNTS,
                 "source": {"type": "array", "items": _ref("SourceCount")}, "section": COUNTS,
             }},
@@ -179,7 +226,9 @@ def _export(media: str, description: str) -> dict:
     return {"get": {
         "summary": description,
         "parameters": CRITERIA,
-        "responses": {"200": {"description": "Streamed rows in the search's order.",
+        "responses": {"200": {"description": "Streamed rows in the search's order: an "
+                                             "article a row, with its story_id after its id; "
+                                             "with collapse=story, a story a row (its hit).",
                               "headers": EXPORT_HEADERS,
                               "content": {media: {"schema": STRING}}}, **ERRORS},
     }}
@@ -192,7 +241,7 @@ PATHS = {
         "responses": {"200": _json(_ref("SearchResponse")), **ERRORS},
     }},
     "/api/articles/{article_id}": {"get": {
-        "summary": "One article with its full text.",
+        "summary": "One article with its full text, and its story's other copies.",
         "parameters": [_path("article_id", "The article's id.")],
         "responses": {"200": _json(_ref("Article")), **NOT_FOUND, **ERRORS},
     }},
@@ -239,7 +288,7 @@ PATHS = {
         },
     }},
     "/feed.atom": {"get": {
-        "summary": "The 50 newest matches as an Atom feed.",
+        "summary": "The 50 newest matches (stories, with collapse=story) as an Atom feed.",
         "parameters": CRITERIA[:-1],
         "responses": {"200": {"description": "An Atom feed.",
                               "content": {"application/atom+xml": {"schema": STRING}}},

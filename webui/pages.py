@@ -30,7 +30,7 @@ from index.analysis import fold_text
 from search.engine import MAX_PAGE, SearchRequest
 from webui import archive, engine
 from webui.charts import Bar, bar_chart, months, years
-from webui.params import SearchState
+from webui.params import DATA_COLLAPSE, PAGE_COLLAPSE, SearchState
 from webui.security import allow_framing
 
 bp = Blueprint("pages", __name__)
@@ -46,6 +46,7 @@ ERROR_TITLES = {
 OPERATORS = {"OR", "AND", "NOT"}
 LOCAL_TIME = timezone(timedelta(hours=7))
 EMBED_PAGE_SIZE = 5
+HIT_COPIES = 5  # a collapsed hit names this many other outlets; its article page lists all
 
 
 @dataclass
@@ -61,7 +62,9 @@ class Link:
 
 @bp.app_template_global()
 def search_url(state: SearchState, endpoint: str = "pages.search", external: bool = False) -> str:
-    query = state.query_string()
+    """The URL of ``state`` on a page, or on the API, an export or the feed: each of these
+    gets the collapse the state has (the user's choice of the page goes with the export)."""
+    query = state.query_string(PAGE_COLLAPSE if endpoint.startswith("pages.") else DATA_COLLAPSE)
     return url_for(endpoint, _external=external) + (f"?{query}" if query else "")
 
 
@@ -82,11 +85,37 @@ def vndate(value: str | None) -> str:
     return f"{moment.astimezone(LOCAL_TIME) if moment.tzinfo else moment:%d/%m/%Y}"
 
 
+@bp.app_template_global()
+def unit(response: dict) -> str:
+    """What the totals and charts count: stories when reprints are collapsed, else articles."""
+    return "tin" if response["collapse"] == "story" else "bài viết"
+
+
+@bp.app_template_filter("thousands")
+def thousands(count: int) -> str:
+    """``12.345``, the way Vietnamese groups digits."""
+    return f"{count:,}".replace(",", ".")
+
+
 @bp.app_template_filter("period")
 def period_label(value: str) -> str:
     """``2019`` -> ``2019``, ``2019-05`` -> ``Tháng 5/2019``."""
     year, _, month = value.partition("-")
     return f"Tháng {int(month)}/{year}" if month.isdigit() else value
+
+
+@bp.app_template_global()
+def reprint(copy: dict, short: bool = False) -> str:
+    """Where a copy stands in its story: ``Bản gốc``, ``Đăng lại sau 2 ngày``, ``Đăng lại cùng
+    ngày``; ``short`` for a list after an outlet's name (``2 ngày sau``, ``cùng ngày``)."""
+    lag = copy.get("lag_days")
+    if copy.get("original"):
+        return "bản gốc" if short else "Bản gốc"
+    if lag is None:
+        return "không rõ ngày" if short else "Đăng lại, không rõ ngày"
+    if lag == 0:
+        return "cùng ngày" if short else "Đăng lại cùng ngày"
+    return f"{lag} ngày sau" if short else f"Đăng lại sau {lag} ngày"
 
 
 @bp.app_template_filter("web_url")
@@ -106,7 +135,7 @@ def home():
 
 @bp.get("/search")
 def search():
-    state = SearchState.from_args(request.args)
+    state = SearchState.from_args(request.args, PAGE_COLLAPSE)
     response = engine().search(state.request())
     return render_template(
         "search.html",
@@ -114,7 +143,8 @@ def search():
         response=response,
         sort_labels=SORT_LABELS,
         facets=facet_links(state, response["facets"]),
-        chart=period_chart(state, response["facets"]) if response["total"] else "",
+        chart=period_chart(state, response) if response["total"] else "",
+        hit_copies=HIT_COPIES,
         pages=pagination(state, response["total"]),
         help=no_results_help(state) if not response["total"] else None,
     )
@@ -125,10 +155,12 @@ def article(article_id: str):
     found = engine().article(article_id)
     if found is None:
         abort(404, "Không có bài viết nào với mã này.")
+    story = found["story"]
     return render_template(
         "article.html",
         state=SearchState(),
         article=found,
+        own={"original": story["original_id"] == article_id, "lag_days": story["lag_days"]},
         paragraphs=[p.strip() for p in re.split(r"\n+", found["body"]) if p.strip()],
         archive=archive_dates(article_id),
     )
@@ -156,7 +188,7 @@ def official(name: str):
 def embed():
     """A compact results page that other sites may show in an iframe."""
     allow_framing()
-    state = SearchState.from_args(request.args)
+    state = SearchState.from_args(request.args, PAGE_COLLAPSE)
     response = None
     if state.q or state.filtered:
         response = engine().search(state.request(page_size=EMBED_PAGE_SIZE))
@@ -216,22 +248,24 @@ def _toggle(state: SearchState, name: str, facet: dict) -> Link:
     return Link(facet.get("name") or facet["value"], facet["count"], search_url(target), active)
 
 
-def period_chart(state: SearchState, facets: dict):
+def period_chart(state: SearchState, response: dict):
     """Results per month when the range is inside one year, else per year."""
+    facets, counted = response["facets"], unit(response)
     if "month" in facets:
         year = state.date_from[:4]
         counts = {f["value"]: f["count"] for f in facets["month"]}
-        bars = [_period_bar(state, m, counts, m[5:], f"Tháng {int(m[5:])}/{year}")
+        bars = [_period_bar(state, m, counts, m[5:], f"Tháng {int(m[5:])}/{year}", counted)
                 for m in months(year)]
-        return bar_chart(bars, f"Số bài viết theo tháng trong năm {year}")
+        return bar_chart(bars, f"Số {counted} theo tháng trong năm {year}")
     counts = {f["value"]: f["count"] for f in facets["year"]}
-    bars = [_period_bar(state, y, counts, y, f"Năm {y}") for y in years(counts)]
-    return bar_chart(bars, "Số bài viết theo năm")
+    bars = [_period_bar(state, y, counts, y, f"Năm {y}", counted) for y in years(counts)]
+    return bar_chart(bars, f"Số {counted} theo năm")
 
 
-def _period_bar(state: SearchState, value: str, counts: dict, label: str, name: str) -> Bar:
+def _period_bar(state: SearchState, value: str, counts: dict, label: str, name: str,
+                counted: str) -> Bar:
     count = counts.get(value, 0)
-    return Bar(label, count, search_url(state.period(value)), f"{name}: {count} bài")
+    return Bar(label, count, search_url(state.period(value)), f"{name}: {count} {counted}")
 
 
 def pagination(state: SearchState, total: int) -> dict:

@@ -2,6 +2,11 @@
 
 Links on the results page are built from this state, so every facet click, page turn and
 "drop this filter" link keeps the rest of the search, and works without JavaScript.
+
+Reprints are collapsed into stories by default on the HTML pages (a reader wants each story
+once) and not in the data (the API, exports and the feed keep every copy unless asked), so
+``collapse`` has a default per surface: a URL carries it only where it differs from the default
+of the surface the URL leads to.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ MAX_OFFICIALS = 10
 DEFAULT_SORT = "relevance"
 DEFAULT_PAGE_SIZE = 10
 DEFAULT_MATCH = "words"
+PAGE_COLLAPSE = "story"  # the HTML pages: one hit a story
+DATA_COLLAPSE = "none"  # the API, exports and feed: every copy a hit, as before stories
 
 
 def integer(args, name: str, default: int) -> int:
@@ -51,9 +58,11 @@ class SearchState:
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
     match: str = DEFAULT_MATCH
+    collapse: str = PAGE_COLLAPSE  # a state made for a page's links; a request's: from_args
 
     @classmethod
-    def from_args(cls, args) -> SearchState:
+    def from_args(cls, args, collapse: str = DATA_COLLAPSE) -> SearchState:
+        """The state of a request; ``collapse`` is the surface's default."""
         officials = tuple(o.strip() for o in args.getlist("official") if o.strip())
         if len(officials) > MAX_OFFICIALS:
             raise SearchError(f"at most {MAX_OFFICIALS} official filters")
@@ -70,6 +79,7 @@ class SearchState:
             page=integer(args, "page", 1),
             page_size=integer(args, "page_size", DEFAULT_PAGE_SIZE),
             match=text(args, "match") or DEFAULT_MATCH,
+            collapse=text(args, "collapse") or collapse,
         )
 
     def request(self, **changes) -> SearchRequest:
@@ -81,15 +91,20 @@ class SearchState:
             self.date_to or None,
         )
         values = dict(q=self.q, filters=filters, sort=self.sort, page=self.page,
-                      page_size=self.page_size, match=self.match)
+                      page_size=self.page_size, match=self.match, collapse=self.collapse)
         return SearchRequest(**{**values, **changes})
 
     @property
     def filtered(self) -> bool:
         return bool(self.officials or self.source or self.section or self.date_from or self.date_to)
 
-    def pairs(self) -> list[tuple[str, str]]:
-        """The query string of this state, leaving out what equals the default."""
+    @property
+    def by_story(self) -> bool:
+        return self.collapse == "story"
+
+    def pairs(self, collapse: str) -> list[tuple[str, str]]:
+        """The query string of this state, leaving out what equals the default (``collapse``:
+        the default of the surface the query string is for)."""
         pairs = [("q", self.q)] if self.q else []
         pairs += [("official", o) for o in self.officials]
         for key, value in (("source", self.source), ("section", self.section),
@@ -104,10 +119,12 @@ class SearchState:
             pairs.append(("page_size", str(self.page_size)))
         if self.match != DEFAULT_MATCH:
             pairs.append(("match", self.match))
+        if self.collapse != collapse:
+            pairs.append(("collapse", self.collapse))
         return pairs
 
-    def query_string(self) -> str:
-        return urlencode(self.pairs())
+    def query_string(self, collapse: str) -> str:
+        return urlencode(self.pairs(collapse))
 
     def change(self, **changes) -> SearchState:
         """The same search with some values changed, from its first page unless told."""

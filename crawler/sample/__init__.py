@@ -1,7 +1,8 @@
 """The bundled sample archive: three small provincial news sites written for vnsearch.
 
 ``sites/<key>/`` holds the static pages of each site, ``truth.json`` what a perfect crawl
-and extraction of them yields. :func:`serve_sample` (in :mod:`crawler.sample.server`)
+and extraction of them yields, and which of the articles carry the same story (reprints of one
+report across the sites) or only look alike (notices of one template with other facts). :func:`serve_sample` (in :mod:`crawler.sample.server`)
 serves every site on its own local port, with the behaviour a real site adds to its files
 (redirects, a one-time 503, conditional GET, a calendar trap, a wrong charset header).
 """

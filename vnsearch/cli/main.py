@@ -274,13 +274,16 @@ def _counts(counter) -> str:
 @click.option("--match", type=click.Choice(MATCHES), default="words", show_default=True,
               help="words: syllables of a word stand together, with the diacritics typed; "
                    "syllables: every syllable anywhere, diacritics ignored.")
+@click.option("--collapse", type=click.Choice(["none", "story"]), default="none", show_default=True,
+              help="story: one hit a story (an article and its reprints in other outlets), "
+                   "with the outlets that reprinted it; none: every copy.")
 @click.option("--limit", default=10, show_default=True, help="Hits per page (1-100).")
 @click.option("--page", default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the API's response object.")
 @data_dir_option
 @friendly_errors
 def search_command(data_dir, query, officials, source, section, date_from, date_to, sort,
-                   match, limit, page, as_json):
+                   match, collapse, limit, page, as_json):
     """Search the archive: words, "phrases", OR, -word, prefix*, title: and official:."""
     request = SearchRequest(
         q=query,
@@ -289,6 +292,7 @@ def search_command(data_dir, query, officials, source, section, date_from, date_
         page=page,
         page_size=limit,
         match=match,
+        collapse=collapse,
     )
     response = Engine(data_dir).search(request)
     if not response["total"] and not writer.indexed_count(data_dir):
@@ -335,9 +339,12 @@ def import_command(data_dir: Path, path: Path, no_index: bool, store_url: str | 
 @data_dir_option
 @friendly_errors
 def export_command(data_dir: Path, fmt: str, output, store_url: str | None):
-    """Write every stored article as JSONL (one object a line) or CSV."""
+    """Write every stored article as JSONL (one object a line) or CSV.
+
+    Each carries its story's id, the same for every copy of one article across outlets, read
+    from the index; an article not indexed yet has an empty one. Import ignores it."""
     with open_store(store_url, data_dir) as store:
-        count = export.write(export.export_objects(store), output, fmt)
+        count = export.write(export.export_objects(store, data_dir), output, fmt)
     click.echo(f"exported {count} article(s)", err=True)
 
 

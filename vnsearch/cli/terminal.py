@@ -8,6 +8,7 @@ from html import unescape
 import click
 
 _MARK = re.compile(r"<mark>(.*?)</mark>")
+COPIES = 5  # a collapsed hit names this many other outlets
 FALLBACKS = {
     "marks": "No article has the words with the diacritics typed; showing every reading.",
     "any": "No article has every word; showing articles with any of them.",
@@ -32,7 +33,11 @@ def render(response: dict) -> str:
         lines.append(f"Readings of {word['word']}: {listed}")
     first = (page - 1) * size + 1
     shown = f"{first}-{first + len(response['hits']) - 1} of " if response["hits"] else ""
-    lines.append(f"{shown}{total} article(s)")
+    if response.get("collapse") == "story":
+        articles = _count(response["articles"], "article")
+        lines.append(f"{shown}{_count(total, 'story', 'stories')} ({articles}, copies included)")
+    else:
+        lines.append(f"{shown}{total} article(s)")
     for hit in response["hits"]:
         date = (hit["published"] or "no date")[:10]
         source = hit.get("source_name") or hit["source"]
@@ -44,6 +49,8 @@ def render(response: dict) -> str:
             lines.append(f"Officials: {names}")
         if hit["snippet"]:
             lines.append(_highlight(hit["snippet"]))
+        if hit.get("copies_total"):
+            lines.append(_reprints(hit))
         lines.append(click.style(hit["url"], dim=True))
     for facet in ("year", "source", "section", "officials"):
         values = response["facets"].get(facet) or []
@@ -58,3 +65,23 @@ def _label(value: dict) -> str:
     """A facet value; a source by its name, with the key that ``--source`` takes."""
     name = value.get("name")
     return f"{name} [{value['value']}]" if name and name != value["value"] else value["value"]
+
+
+def _reprints(hit: dict) -> str:
+    """``+2 other copies: Báo X (original), Cổng Y (2 days later)``; past five, a count."""
+    shown = [f"{c['source_name'] or c['source']} ({_lag(c)})" for c in hit["copies"][:COPIES]]
+    more = hit["copies_total"] - len(shown)
+    tail = f" and {more} more" if more > 0 else ""
+    return f"+{_count(hit['copies_total'], 'other copy', 'other copies')}: {', '.join(shown)}{tail}"
+
+
+def _lag(copy: dict) -> str:
+    if copy["original"]:
+        return "original"
+    if copy["lag_days"] is None:
+        return "date unknown"
+    return "same day" if copy["lag_days"] == 0 else f"{_count(copy['lag_days'], 'day')} later"
+
+
+def _count(n: int, one: str, many: str = "") -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"

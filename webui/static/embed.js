@@ -9,7 +9,7 @@
  * data-query for a first search). The widget lives in a Shadow DOM so neither page's styles
  * reach the other, calls the API of the origin this script came from, and builds every node
  * with textContent; the one piece of server HTML, the snippet, is rebuilt from text and
- * <mark> elements only.
+ * <mark> elements only. Like the site's own pages, it shows each story once, not every reprint.
  */
 (function () {
   "use strict";
@@ -102,13 +102,14 @@
       q = q.trim();
       if (!q) return;
       status.textContent = "Đang tìm…";
-      var url = origin + "/api/search?page_size=" + PAGE_SIZE + "&q=" + encodeURIComponent(q);
+      var url = origin + "/api/search?collapse=story&page_size=" + PAGE_SIZE +
+        "&q=" + encodeURIComponent(q);
       fetch(url, { credentials: "omit", headers: { Accept: "application/json" } })
         .then(function (r) { return r.json(); })
         .then(function (data) {
           if (data.error) throw new Error(data.error);
           status.textContent = data.total
-            ? "Tìm thấy " + data.total + " bài viết"
+            ? "Tìm thấy " + data.total + (data.collapse === "story" ? " tin" : " bài viết")
             : "Không tìm thấy bài viết nào";
           list.replaceChildren.apply(list, data.hits.map(hitItem));
           more.replaceChildren();
