@@ -377,6 +377,7 @@ def vnsearch_build(path: str, bulk: int, data_dir: str) -> dict:
         store_seconds=round(stored - began, 3),
         index_seconds=round(done - stored, 3),
         grouping_seconds=_grouping(stats),
+        grouping_quality=_grouping_quality(path, bulk, generation),
         segments=segments,
     )
     return {
@@ -388,6 +389,20 @@ def vnsearch_build(path: str, bulk: int, data_dir: str) -> dict:
             "children_peak_mb": _peak_mb(resource.RUSAGE_CHILDREN),
         },
     }
+
+
+def _grouping_quality(path: str, bulk: int, generation: Path) -> dict | None:
+    """The stories the index grouped against the corpus's own (each copy names its original)."""
+    from index.story_table import FILE, StoryTable
+
+    if not (generation / FILE).exists():
+        return None
+    truth = {a["id"]: a["story"] for a in bench_corpus.read_jsonl(path, 0, bulk) if "story" in a}
+    table = StoryTable(generation)
+    try:
+        return reprints.pair_agreement(table.stories(), truth) if truth else None
+    finally:
+        table.close()
 
 
 def vnsearch_search(data_dir: str, queries: list[dict], collapse: str = "") -> dict:

@@ -75,8 +75,15 @@ def _grouping(what: str, stats: dict) -> list[str]:
         return []
     without = index - grouping
     slower = f": +{grouping / without:.1%} over indexing without it" if without > 0 else ""
-    return [f"             grouping {grouping:,.2f} s of the {what} ({grouping / index:.1%}"
-            f" of the index's {index:,.1f} s{slower})"]
+    lines = [f"             grouping {grouping:,.2f} s of the {what} ({grouping / index:.1%}"
+             f" of the index's {index:,.1f} s{slower})"]
+    quality = stats.get("grouping_quality")
+    if quality:
+        right, grouped, wanted = quality["pairs"]
+        lines.append(f"             stories as the corpus made them: pairwise precision "
+                     f"{quality['precision']:.3f} ({right:,}/{grouped:,}), recall "
+                     f"{quality['recall']:.3f} ({right:,}/{wanted:,})")
+    return lines
 
 
 def _corpus(c: dict) -> list[str]:

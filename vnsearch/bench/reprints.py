@@ -279,3 +279,20 @@ def _reword(paragraphs: list[str], rng: random.Random, names: list[str]) -> None
 def _plain_words(text: str) -> list[str]:
     return [w for w in text.split() if w.isalpha()]
 
+
+
+def pair_agreement(found: dict, truth: dict) -> dict:
+    """Pairwise precision and recall of a grouping (item -> group) against the truth's: a pair
+    is two items of one group. Counted, not listed: a story of 21 copies is 210 pairs."""
+    def pairs(counts) -> int:
+        return sum(n * (n - 1) // 2 for n in counts)
+
+    items = found.keys() & truth.keys()
+    right = pairs(Counter((found[i], truth[i]) for i in items).values())
+    grouped = pairs(Counter(found[i] for i in items).values())
+    wanted = pairs(Counter(truth[i] for i in items).values())
+    return {
+        "precision": right / grouped if grouped else 1.0,
+        "recall": right / wanted if wanted else 1.0,
+        "pairs": (right, grouped, wanted),
+    }
