@@ -244,8 +244,9 @@ class Engine:
 
 def _other_copies(searcher, columns, docnum: int, own_id: str) -> dict:
     """A collapsed hit's story: the other copies (the first :data:`stories.COPIES_SHOWN`)."""
-    listed = [_copy(c) for c in stories.copies(searcher, columns, docnum) if c["id"] != own_id]
-    return {"copies": listed[: stories.COPIES_SHOWN], "copies_total": len(listed)}
+    listed = stories.copies(searcher, columns, docnum, stories.COPIES_SHOWN + 1)
+    others = [_copy(c) for c in listed if c["id"] != own_id][: stories.COPIES_SHOWN]
+    return {"copies": others, "copies_total": len(columns.story_members(docnum)) - 1}
 
 
 def _copy(copy: dict) -> dict:

@@ -53,32 +53,39 @@ def is_national(url: str) -> bool:
     return any(host == h or host.endswith("." + h) for h in NATIONAL_HOSTS)
 
 
-def copies(searcher, columns: Columns, docnum: int) -> list[dict]:
-    """Every live copy of ``docnum``'s story, the original first, then by date, as
-    ``{id, url, source, source_name, published}`` with ``original`` and ``lag_days`` (whole
-    days after the original; None where either is undated)."""
-    listed = []
-    for member in columns.story_members(docnum).tolist():
-        fields = searcher.stored_fields(member)
-        listed.append({
-            "id": fields["id"],
-            "url": fields.get("url", ""),
-            "source": fields.get("source", ""),
-            "source_name": fields.get("source_name") or fields.get("source", ""),
-            "published": fields.get("published"),
-        })
-    listed.sort(key=_original_first)
-    original = listed[0]["published"] if listed else None
+def copies(searcher, columns: Columns, docnum: int, limit: int | None = None) -> list[dict]:
+    """The live copies of ``docnum``'s story, the original first, then by date, copies of one
+    moment in the order the index holds them (the first ``limit``), as ``{id, url, source, source_name, published}`` with ``original`` and
+    ``lag_days`` (whole days after the original; None where either is undated). Ordered by the
+    date column, so only the copies listed are read from the stored fields."""
+    members = columns.story_members(docnum)
+    dates = columns.published[members]
+    order = np.lexsort((members, np.where(dates > 0, dates, np.iinfo(np.int64).max)))
+    members, dates = members[order].tolist(), dates[order]
+    tied = int(np.sum(dates == dates[0])) if dates[0] > 0 else 1
+    first = sorted((_listed(searcher, m) for m in members[:tied]), key=_national_first)
+    listed = first + [_listed(searcher, m) for m in members[tied:limit]]
+    listed = listed[:limit]
+    original = listed[0]["published"]
     for n, copy in enumerate(listed):
         copy["original"] = n == 0
         copy["lag_days"] = _lag(original, copy["published"])
     return listed
 
 
-def _original_first(copy: dict):
-    published = copy["published"]
-    return (published is None, published or datetime.max, not is_national(copy["url"]),
-            copy["id"])
+def _listed(searcher, docnum: int) -> dict:
+    fields = searcher.stored_fields(docnum)
+    return {
+        "id": fields["id"],
+        "url": fields.get("url", ""),
+        "source": fields.get("source", ""),
+        "source_name": fields.get("source_name") or fields.get("source", ""),
+        "published": fields.get("published"),
+    }
+
+
+def _national_first(copy: dict):
+    return not is_national(copy["url"]), copy["id"]
 
 
 def _lag(original, published) -> int | None:
