@@ -142,7 +142,7 @@ class Engine:
         hits = [self._hit(searcher.stored_fields(d), score, terms, prefixes) for d, score in page]
         if request.by_story:
             for hit, (docnum, _) in zip(hits, page, strict=True):
-                hit.update(_other_copies(searcher, columns, docnum, hit["id"]))
+                hit.update(_other_copies(searcher, columns, docnum))
         return {
             "query": request.q,
             "match": parsed.match,
@@ -222,7 +222,7 @@ class Engine:
         own = next(c for c in listed if c["id"] == article_id)
         article["story"] = {
             "id": article["story_id"],
-            "original_id": listed[0]["id"],
+            "original_id": next(c["id"] for c in listed if c["original"]),
             "lag_days": own["lag_days"],
             "copies_total": len(listed) - 1,
             "copies": [c for c in listed if c["id"] != article_id],
@@ -242,11 +242,11 @@ class Engine:
         return profile(searcher, best, published_iso)
 
 
-def _other_copies(searcher, columns, docnum: int, own_id: str) -> dict:
+def _other_copies(searcher, columns, docnum: int) -> dict:
     """A collapsed hit's story: the other copies (the first :data:`stories.COPIES_SHOWN`)."""
-    listed = stories.copies(searcher, columns, docnum, stories.COPIES_SHOWN + 1)
-    others = [_copy(c) for c in listed if c["id"] != own_id][: stories.COPIES_SHOWN]
-    return {"copies": others, "copies_total": len(columns.story_members(docnum)) - 1}
+    listed = stories.copies(searcher, columns, docnum, stories.COPIES_SHOWN, leave_out=docnum)
+    return {"copies": [_copy(c) for c in listed],
+            "copies_total": len(columns.story_members(docnum)) - 1}
 
 
 def _copy(copy: dict) -> dict:

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import numpy as np
+from whoosh.util.times import long_to_datetime
 
 from search.columns import Columns
 
@@ -53,23 +54,27 @@ def is_national(url: str) -> bool:
     return any(host == h or host.endswith("." + h) for h in NATIONAL_HOSTS)
 
 
-def copies(searcher, columns: Columns, docnum: int, limit: int | None = None) -> list[dict]:
-    """The live copies of ``docnum``'s story, the original first, then by date, copies of one
-    moment in the order the index holds them (the first ``limit``), as ``{id, url, source, source_name, published}`` with ``original`` and
-    ``lag_days`` (whole days after the original; None where either is undated). Ordered by the
-    date column, so only the copies listed are read from the stored fields."""
+def copies(searcher, columns: Columns, docnum: int, limit: int | None = None,
+           leave_out: int | None = None) -> list[dict]:
+    """The live copies of ``docnum``'s story but ``leave_out``, the original first, then by
+    date, copies of one moment in the order the index holds them (the first ``limit``), as
+    ``{id, url, source, source_name, published}`` with ``original`` and ``lag_days`` (whole
+    days after the original; None where either is undated). Ordered by the date column, so
+    only the copies listed are read from the stored fields."""
     members = columns.story_members(docnum)
     dates = columns.published[members]
     order = np.lexsort((members, np.where(dates > 0, dates, np.iinfo(np.int64).max)))
     members, dates = members[order].tolist(), dates[order]
-    tied = int(np.sum(dates == dates[0])) if dates[0] > 0 else 1
-    first = sorted((_listed(searcher, m) for m in members[:tied]), key=_national_first)
-    listed = first + [_listed(searcher, m) for m in members[tied:limit]]
-    listed = listed[:limit]
-    original = listed[0]["published"]
-    for n, copy in enumerate(listed):
-        copy["original"] = n == 0
-        copy["lag_days"] = _lag(original, copy["published"])
+    tied = int(np.sum(dates == dates[0])) if dates[0] > 0 and len(members) > 1 else 1
+    if tied > 1:  # the national outlet's copy is the original of copies of one moment
+        urls = {m: searcher.stored_fields(m).get("url", "") for m in members[:tied]}
+        members[:tied] = sorted(members[:tied], key=lambda m: not is_national(urls[m]))
+    original = members[0]
+    first_date = long_to_datetime(int(dates[0])) if dates[0] > 0 else None
+    listed = [_listed(searcher, m) for m in members if m != leave_out][:limit]
+    for copy, member in zip(listed, (m for m in members if m != leave_out), strict=False):
+        copy["original"] = member == original
+        copy["lag_days"] = _lag(first_date, copy["published"])
     return listed
 
 
@@ -82,10 +87,6 @@ def _listed(searcher, docnum: int) -> dict:
         "source_name": fields.get("source_name") or fields.get("source", ""),
         "published": fields.get("published"),
     }
-
-
-def _national_first(copy: dict):
-    return not is_national(copy["url"]), copy["id"]
 
 
 def _lag(original, published) -> int | None:

@@ -196,7 +196,7 @@ def test_the_article_page_lists_the_other_copies_and_their_lag(client):
     originals = [a["href"] for a, label in page.links if label == "trang gốc"]
     assert originals == ["http://tinhuy.test/tin/1.html", "http://congtt.test/tin/3.html"]
     assert "Bài này: Bản gốc" in get(client, f"/articles/{copy_id('tinhuy', 1)}").words()
-    same_day = get(client, f"/articles/{copy_id('baotinh', 4)}").words()
+    same_day = get(client, f"/articles/{copy_id('tinhuy', 5)}").words()
     assert "Bài này: Đăng lại cùng ngày" in same_day and "Bản gốc" in same_day
 
 
@@ -260,7 +260,7 @@ def test_the_cli_collapses_on_request_and_names_the_other_outlets(story_dir, eng
     text = search("--collapse", "story", "--sort", "oldest")
     assert "1-5 of 5 stories (15 articles, copies included)" in text
     assert "+2 other copies: Báo congtt (1 day later), Báo baotinh (2 days later)\n" in text
-    assert "+1 other copy: Báo tinhuy (original)\n" in text
+    assert "+1 other copy: Báo tinhuy (same day)\n" in text
     assert "+7 other copies: Báo tinh1 (1 day later)" in text and "and 2 more\n" in text
     assert "1-10 of 15 article(s)" in search("--sort", "oldest") and "other cop" not in search()
     as_json = json.loads(search("--collapse", "story", "--json"))
