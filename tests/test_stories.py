@@ -324,3 +324,17 @@ def test_an_unknown_collapse_is_refused_in_one_sentence(archive):
 
     with pytest.raises(SearchError, match="collapse must be"):
         Engine(archive[0]).search(SearchRequest(collapse="site"))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(-3, 3), st.integers(-5, 5)), max_size=40))
+def test_least_per_group_is_the_earliest_least_value_of_each_key(rows):
+    from search.stories import least_per_group
+
+    keys = np.array([k for k, _ in rows], dtype=np.int64)
+    values = np.array([v for _, v in rows], dtype=np.int64)
+    expected = {}
+    for position, (key, value) in enumerate(rows):
+        if key not in expected or value < rows[expected[key]][1]:
+            expected[key] = position
+    assert least_per_group(keys, values).tolist() == sorted(expected.values())
