@@ -153,22 +153,31 @@ class StoryTable:
         with the whole stories of the copies reached."""
         edges, nodes = [], set(ids)
         for article_id, own in self._prints(ids).items():
-            found = self._prints(self._candidates(article_id, own.signature))
-            edges += [(article_id, other) for other, theirs in found.items()
-                      if stories.same_story(own, theirs)]
+            found = self._candidates(article_id, own.signature)
+            if not found:
+                continue
+            others = list(found.values())
+            close = stories.alike(own.signature[None, :], own.size,
+                                  np.stack([o.signature for o in others]),
+                                  np.array([o.size for o in others]))
+            edges += [(article_id, other) for (other, theirs), ok in
+                      zip(found.items(), close.tolist(), strict=True)
+                      if ok and stories.same_sentences(own.sentences, theirs.sentences)]
         reached = {b for _, b in edges} - nodes
         nodes |= reached | set(self._members(self._stories_of(reached)))
         return edges, nodes
 
-    def _candidates(self, article_id: str, signature: np.ndarray) -> set[str]:
+    def _candidates(self, article_id: str, signature: np.ndarray) -> dict[str, stories.Fingerprint]:
+        """The copies that share a band with ``signature``, with their fingerprints."""
         keys = stories.band_keys(signature[None, :])[0].tolist()
-        rows = self._where_in("SELECT DISTINCT copies.id FROM bands JOIN copies USING (n)"
-                              " WHERE key IN ({marks})", keys)
-        return {row[0] for row in rows} - {article_id}
+        found = self._prints(keys, "n IN (SELECT n FROM bands WHERE key IN ({marks}))")
+        found.pop(article_id, None)
+        return found
 
-    def _prints(self, ids: Iterable[str]) -> dict[str, stories.Fingerprint]:
-        rows = self._where_in(
-            "SELECT id, signature, size, sentences FROM copies WHERE id IN ({marks})", ids)
+    def _prints(self, values: Iterable, where: str = "id IN ({marks})"
+                ) -> dict[str, stories.Fingerprint]:
+        rows = self._where_in(f"SELECT id, signature, size, sentences FROM copies WHERE {where}",
+                              values)
         return {i: stories.Fingerprint(np.frombuffer(signature, dtype=np.uint32), size,
                                        np.frombuffer(sentences, dtype=np.uint32))
                 for i, signature, size, sentences in rows}
