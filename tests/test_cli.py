@@ -120,3 +120,25 @@ def test_crawl_refuses_a_site_the_scheduler_is_crawling(tmp_path):
 def test_bad_urls_and_ports_are_refused_before_any_work(tmp_path, args, message):
     result = invoke(tmp_path, *args)
     assert result.exit_code != 0 and message in result.output
+
+
+def test_search_output_drops_the_control_characters_a_crawled_page_carried(tmp_path):
+    """A title, an outlet's name or a body from the web may hold an escape sequence; printed
+    as it is, it would drive the reader's terminal."""
+    from crawler.article import Article
+    from index import writer
+
+    article = Article(
+        url="http://tinhuy.test/tin/1.html", title="Hội nghị\x1b]0;pwned\x07 dân vận",
+        body="Tỉnh ủy tổ chức hội nghị dân vận &#27;[2J\x1b[2J tại hội trường. " * 20,
+        published="2023-05-03T08:00:00+07:00", source="tinhuy", source_name="Báo\x1b[8m ẩn",
+    )
+    with Store.in_data_dir(tmp_path) as store:
+        store.save_article(article)
+        writer.rebuild(store, tmp_path)
+    result = CliRunner().invoke(main, ["search", "dân vận", "--data-dir", str(tmp_path)],
+                                color=True)  # as on a terminal: our own styles stay
+    assert result.exit_code == 0, result.output
+    assert "\x1b[1m" in result.output  # the title in bold
+    for sequence in ("\x1b]0;", "\x07", "\x1b[2J", "\x1b[8m"):
+        assert sequence not in result.output

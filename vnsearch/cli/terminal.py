@@ -15,11 +15,30 @@ FALLBACKS = {
 }
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def _highlight(snippet: str) -> str:
-    return unescape(_MARK.sub(lambda m: click.style(m.group(1), bold=True, fg="yellow"), snippet))
+    """The snippet's marked words in bold, its entities read, control characters dropped."""
+    parts = [_CONTROL.sub(" ", unescape(part)) for part in _MARK.split(snippet)]
+    return "".join(click.style(p, bold=True, fg="yellow") if n % 2 else p
+                   for n, p in enumerate(parts))
+
+
+def printable(value):
+    """Text from crawled pages without control characters: an escape sequence in a title
+    would otherwise drive the reader's terminal (clear it, retitle it, hide lines)."""
+    if isinstance(value, str):
+        return _CONTROL.sub(" ", value)
+    if isinstance(value, dict):
+        return {key: printable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [printable(item) for item in value]
+    return value
 
 
 def render(response: dict) -> str:
+    response = printable(response)
     lines = []
     total, page, size = response["total"], response["page"], response["page_size"]
     lines.append(f"Searched for: {response['searched']}" + (
