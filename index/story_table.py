@@ -123,7 +123,9 @@ class StoryTable:
                                            for c, ok in zip(copies, long_enough, strict=True) if ok]))
         rows = np.stack([keys.ravel(), np.repeat(numbers[long_enough], stories.BANDS)], axis=1)
         rows = rows[np.lexsort((rows[:, 1], rows[:, 0]))]
-        self.db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", rows.tolist())
+        for start in range(0, len(rows), 100_000):  # as Python values, a few at a time
+            self.db.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)",
+                                rows[start:start + 100_000].tolist())
 
     def _remove(self, ids: Iterable[str]) -> None:
         ids = list(ids)
