@@ -43,6 +43,22 @@ def test_an_article_is_new_then_unchanged_then_updated_and_keeps_its_record(any_
     assert any_store.article("missing") is None and any_store.article_meta("missing") is None
 
 
+def test_first_seen_is_when_the_archive_met_each_article_and_stays_through_updates(any_store):
+    """A story is named by the copy the archive met first, so first_seen must never move."""
+    articles = [article(n) for n in range(1, 1203)]  # more than one query's worth of ids
+    with any_store.transaction():
+        for one in articles:
+            any_store.save_article(one)
+    seen = any_store.first_seen([a.id for a in articles] + ["missing"])
+    assert set(seen) == {a.id for a in articles}
+    assert all(value == any_store.article_meta(i)["first_seen"] for i, value in seen.items())
+    edited = Article(**{**articles[0].__dict__, "title": "Tin đã sửa"})
+    with any_store.transaction():
+        assert any_store.save_article(edited) == "updated"
+    assert any_store.first_seen([edited.id]) == {edited.id: seen[edited.id]}
+    assert any_store.first_seen([]) == {}
+
+
 def test_a_second_id_for_a_stored_url_is_refused_and_the_batch_goes_on(any_store):
     """An import whose lines give two ids one URL: the second is refused, the rest stored."""
     with any_store.transaction():
