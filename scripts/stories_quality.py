@@ -16,6 +16,7 @@ from crawler.store import Store
 from index import writer
 from index.story_table import StoryTable
 from scripts.sample_quality import crawl_sample, site_key, url_path
+from vnsearch.bench.reprints import pair_agreement
 
 
 def pairs(groups) -> set[frozenset]:
@@ -38,13 +39,12 @@ def crawl_group_and_score(data_dir: Path) -> dict:
         origin = url.split("/", 3)
         return site_key(sites["/".join(origin[:3])], url_path(url))
 
-    wanted = pairs([[key(url) for url in group] for group in truth["stories"]])
-    found = pairs(grouped.values())
-    right = wanted & found
+    groups = [[key(url) for url in group] for group in truth["stories"]]
+    wanted, found = pairs(groups), pairs(grouped.values())
+    truth_of = {k: n for n, group in enumerate(groups) for k in group}
     return {
-        "precision": len(right) / len(found) if found else 1.0,
-        "recall": len(right) / len(wanted) if wanted else 1.0,
-        "pairs": (len(right), len(found), len(wanted)),
+        **pair_agreement({k: story_of[a["id"]] for k, a in stored.items()},
+                         {k: truth_of.get(k, k) for k in stored}),
         "look_alikes_together": sorted(
             tuple(sorted(key(u) for u in pair)) for pair in truth["look_alikes"]
             if frozenset(key(u) for u in pair) in found

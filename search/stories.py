@@ -73,15 +73,15 @@ def copies(searcher, columns: Columns, docnum: int, limit: int | None = None,
     order = np.lexsort((members, np.where(dates > 0, dates, _NEVER)))
     members, dates = members[order].tolist(), dates[order]
     tied = int(np.sum(dates == dates[0])) if dates[0] > 0 and len(members) > 1 else 1
+    read = {m: _listed(searcher, m) for m in members[:tied]} if tied > 1 else {}
     if tied > 1:  # the national outlet's copy is the original of copies of one moment
-        urls = {m: searcher.stored_fields(m).get("url", "") for m in members[:tied]}
-        members[:tied] = sorted(members[:tied], key=lambda m: not is_national(urls[m]))
-    original = members[0]
+        members[:tied] = sorted(members[:tied], key=lambda m: not is_national(read[m]["url"]))
     first_date = long_to_datetime(int(dates[0])) if dates[0] > 0 else None
-    listed = [_listed(searcher, m) for m in members if m != leave_out][:limit]
-    for copy, member in zip(listed, (m for m in members if m != leave_out), strict=False):
-        copy["original"] = member == original
-        copy["lag_days"] = _lag(first_date, copy["published"])
+    listed = []
+    for member in [m for m in members if m != leave_out][:limit]:
+        copy = read.get(member) or _listed(searcher, member)
+        copy.update(original=member == members[0], lag_days=_lag(first_date, copy["published"]))
+        listed.append(copy)
     return listed
 
 
